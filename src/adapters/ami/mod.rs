@@ -1,0 +1,3 @@
+//! Asterisk Manager Interface: framing, client actor, typed actions and events.
+
+pub mod frame;

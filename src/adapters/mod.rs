@@ -1,0 +1,3 @@
+//! Adapters: the outside world's protocols and files, behind the ports.
+
+pub mod ami;

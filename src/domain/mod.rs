@@ -1,0 +1,3 @@
+//! The pure core: no tokio, no I/O, no clock reads.
+
+pub mod directory;

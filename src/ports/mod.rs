@@ -1,0 +1,4 @@
+//! Traits through which the core talks to the outside world.
+
+pub mod clock;
+pub mod pbx;
