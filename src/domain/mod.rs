@@ -1,3 +1,6 @@
 //! The pure core: no tokio, no I/O, no clock reads.
 
+pub mod change;
 pub mod directory;
+pub mod pbx_event;
+pub mod switchboard;
