@@ -1,3 +1,5 @@
 //! Asterisk Manager Interface: framing, client actor, typed actions and events.
 
 pub mod frame;
+pub mod snapshot;
+pub mod translate;
