@@ -150,3 +150,91 @@ pub fn names(ch: &[Change]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Fixed "now" of the model tests (shortly after the recordings).
+pub const NOW: i64 = 1_796_322_900_000;
+
+/// One line per conversation of an extension: id, direction, connected, counterpart,
+/// queue, source/dest channel statuses.
+pub fn convs(sb: &Switchboard, ext: &str) -> Vec<String> {
+    use nethcti_server::domain::switchboard::PrivacyView;
+    let j = sb
+        .extension_json(ext, NOW, PrivacyView::Clear)
+        .expect("extension");
+    let st = |v: &serde_json::Value| {
+        v.get("channelStatus")
+            .and_then(|s| s.as_str())
+            .unwrap_or("-")
+            .to_owned()
+    };
+    j["conversations"]
+        .as_object()
+        .expect("object")
+        .values()
+        .map(|c| {
+            format!(
+                "{} {} connected={} cp={}/{} q={} {}/{}",
+                c["id"].as_str().unwrap_or(""),
+                c["direction"].as_str().unwrap_or(""),
+                c["connected"],
+                c["counterpartNum"].as_str().unwrap_or(""),
+                c["counterpartName"].as_str().unwrap_or(""),
+                c.get("queueId").and_then(|q| q.as_str()).unwrap_or("-"),
+                st(&c["chSource"]),
+                st(&c["chDest"]),
+            )
+        })
+        .collect()
+}
+
+/// Status string of an extension.
+pub fn status(sb: &Switchboard, ext: &str) -> String {
+    use nethcti_server::domain::switchboard::PrivacyView;
+    sb.extension_json(ext, NOW, PrivacyView::Clear)
+        .expect("extension")["status"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Replays a whole transcript from a loaded lab switchboard, stopping at each note
+/// matching one of `stops`; returns the changes of every segment.
+pub fn segments(sb: &mut Switchboard, name: &str, stops: &[&str]) -> Vec<Vec<Change>> {
+    let recs = transcript(name);
+    let mut rest = &recs[..];
+    let mut out = Vec::new();
+    for s in stops.iter().map(|s| Some(*s)).chain([None]) {
+        let (ch, n) = replay_until(sb, rest, s, NOW);
+        rest = &rest[n..];
+        out.push(ch);
+    }
+    out
+}
+
+/// A transcript being replayed step by step.
+pub struct Replay {
+    recs: Vec<Rec>,
+    pos: usize,
+}
+
+impl Replay {
+    /// Opens `fixtures/ami/<name>`.
+    pub fn new(name: &str) -> Self {
+        Replay {
+            recs: transcript(name),
+            pos: 0,
+        }
+    }
+
+    /// Applies events up to the next note containing `stop` (or to the end with `None`).
+    pub fn until(&mut self, sb: &mut Switchboard, stop: Option<&str>) -> Vec<Change> {
+        let (ch, n) = replay_until(sb, &self.recs[self.pos..], stop, NOW);
+        self.pos += n;
+        ch
+    }
+
+    /// Applies the remaining events.
+    pub fn finish(&mut self, sb: &mut Switchboard) -> Vec<Change> {
+        self.until(sb, None)
+    }
+}

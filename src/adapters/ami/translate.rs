@@ -133,7 +133,7 @@ pub fn db_event(family: &str, key: &str, value: Option<&str>) -> Option<PbxEvent
         "DND" => {
             return Some(PbxEvent::Dnd {
                 exten,
-                enabled: value.is_some_and(|v| !v.is_empty()),
+                enabled: value.is_some_and(crate::domain::pbx_event::dnd_value_on),
             })
         }
         "CF" => ForwardKind::Cf,

@@ -140,7 +140,7 @@ impl Switchboard {
                 status: endpoint_state_status(&ep.device_state).unwrap_or("offline"),
                 dnd: db
                     .get(&("DND", ep.id.as_str()))
-                    .is_some_and(|v| !v.is_empty()),
+                    .is_some_and(|v| crate::domain::pbx_event::dnd_value_on(v)),
                 cf,
                 cf_vm,
                 cfb,
