@@ -13,6 +13,7 @@ fn conv_of(sb: &nethcti_server::domain::switchboard::Switchboard, e: &str) -> se
     sb.extension_json(e, NOW, PrivacyView::Clear).expect("ext")["conversations"].clone()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn chan(
     kind: &str,
     channel: &str,
@@ -551,10 +552,7 @@ fn conference_join_mute_leave_end() {
         json!(true)
     );
     r.until(&mut sb, Some("UA ua202 hangs"));
-    assert_eq!(
-        sb.conference(&"801".to_owned()).map(|c| c.users.len()),
-        Some(1)
-    );
+    assert_eq!(sb.conference("801").map(|c| c.users.len()), Some(1));
     let end = r.finish(&mut sb);
     assert!(names(&end).contains(&"conf-end 801".to_owned()));
     assert_eq!(sb.conference_json("801"), json!({}));

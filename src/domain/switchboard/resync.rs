@@ -176,10 +176,9 @@ impl Switchboard {
             let Some(tc) = self.ast.trunks.get(&ep.id) else {
                 continue;
             };
-            let status = match endpoint_state_status(&ep.device_state) {
-                Some(st @ ("online" | "offline" | "busy")) => st,
-                _ => "unmonitored",
-            };
+            let status = endpoint_state_status(&ep.device_state)
+                .filter(|st| matches!(*st, "online" | "offline" | "busy"))
+                .unwrap_or("unmonitored");
             let registration = s
                 .registrations
                 .iter()
