@@ -16,4 +16,6 @@ pub mod frame;
 pub mod login;
 pub mod reply;
 pub mod settings;
+pub mod snapshot;
 pub mod transcript;
+pub mod translate;
