@@ -1,3 +1,5 @@
 //! Adapters: the outside world's protocols and files, behind the ports.
 
 pub mod ami;
+pub mod config;
+pub mod logging;
