@@ -52,6 +52,9 @@ where
     };
     let settings = Settings::resolve(&cli, &config);
     if settings.check_only {
+        for problem in config.warnings() {
+            eprintln!("nethcti-server: warning: {problem}");
+        }
         println!("configuration OK: {}", dir.display());
         return 0;
     }
