@@ -30,9 +30,9 @@ fn copy_of_fixture() -> tempfile::TempDir {
 fn error_after(edit: impl FnOnce(&Path)) -> String {
     let tmp = copy_of_fixture();
     edit(tmp.path());
-    let err = config::load(tmp.path())
-        .err()
-        .expect("broken set must not load");
+    let Err(err) = config::load(tmp.path()) else {
+        panic!("broken set must not load");
+    };
     let line = err.to_string();
     assert!(!line.contains('\n'), "one line: {line}");
     line.replace(&tmp.path().display().to_string(), "<dir>")
@@ -446,7 +446,8 @@ fn asterisk_json_fields_must_be_strings() {
 
 #[test]
 fn bad_values_in_other_files_name_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "authentication.json",
             Box::new(|v| v["enabled"] = "maybe".into()),
