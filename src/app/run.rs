@@ -39,7 +39,7 @@ pub async fn run_until(
     shutdown: CancellationToken,
 ) -> Result<(), RunError> {
     let pbx = match settings.pbx {
-        PbxMode::Ami => format!("ami {}:{}", config.asterisk.host, config.asterisk.port),
+        PbxMode::Ami => format!("ami {}", config.asterisk.address()),
         PbxMode::Demo { traffic_per_minute } => format!("demo ({traffic_per_minute} calls/min)"),
     };
     info!(log, "starting";

@@ -95,3 +95,72 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::cli::DEMO_CONFIG_DIR;
+    use clap::Parser;
+
+    fn resolve(args: &[&str]) -> Settings {
+        let cli = Cli::parse_from(std::iter::once("nethcti-server").chain(args.iter().copied()));
+        let config = crate::adapters::config::load(std::path::Path::new(DEMO_CONFIG_DIR))
+            .expect("fixture set");
+        Settings::resolve(&cli, &config)
+    }
+
+    #[test]
+    fn files_give_the_defaults() {
+        let s = resolve(&["--config-dir", DEMO_CONFIG_DIR]);
+        assert_eq!(s.http_addr.to_string(), "127.0.0.1:8179");
+        assert_eq!(s.ws_addr.to_string(), "127.0.0.1:8181");
+        assert_eq!(
+            s.log.target,
+            LogTarget::File(PathBuf::from("/var/log/asterisk/nethcti.log"))
+        );
+        assert_eq!(s.log.level, LogLevel::Warn);
+        assert_eq!(s.state_dir, PathBuf::from("/var/lib/nethcti"));
+        assert_eq!(s.pbx, PbxMode::Ami);
+        assert!(!s.check_only);
+    }
+
+    #[test]
+    fn flags_override_files() {
+        let s = resolve(&[
+            "--http-addr",
+            "0.0.0.0:9000",
+            "--ws-addr",
+            "[::1]:9001",
+            "--log-file",
+            "/tmp/x.log",
+            "--log-level",
+            "verbose",
+            "--state-dir",
+            "/tmp/state",
+            "--log-rotate-keep",
+            "9",
+            "--check-config",
+        ]);
+        assert_eq!(s.http_addr.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.ws_addr.to_string(), "[::1]:9001");
+        assert_eq!(s.log.target, LogTarget::File(PathBuf::from("/tmp/x.log")));
+        assert_eq!(s.log.level, LogLevel::Verbose);
+        assert_eq!(s.log.rotate_keep, 9);
+        assert_eq!(s.state_dir, PathBuf::from("/tmp/state"));
+        assert!(s.check_only);
+    }
+
+    #[test]
+    fn demo_logs_to_the_terminal_at_info() {
+        let s = resolve(&["--demo", "--demo-traffic", "12"]);
+        assert_eq!(s.log.target, LogTarget::Terminal);
+        assert_eq!(s.log.level, LogLevel::Info);
+        assert_eq!(
+            s.pbx,
+            PbxMode::Demo {
+                traffic_per_minute: 12
+            }
+        );
+        assert_eq!(s.state_dir, std::env::temp_dir().join("nethcti-demo"));
+    }
+}

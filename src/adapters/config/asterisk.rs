@@ -52,6 +52,11 @@ pub struct AsteriskConfig {
 }
 
 impl AsteriskConfig {
+    /// `host:port` of the AMI, for connecting and for logs.
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
     /// Reads the document. `user`, `pass`, `host`, `port` are required; they and `prefix`,
     /// `auto_c2c` must be JSON strings, as in the original.
     ///
