@@ -1,4 +1,6 @@
 //! Adapters: the outside world's protocols and files, behind the ports.
 
 pub mod ami;
+pub mod config;
+pub mod logging;
 pub mod sim;
