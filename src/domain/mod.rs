@@ -1,3 +1,5 @@
 //! The pure core: no tokio, no I/O, no clock reads.
 
+pub mod auth;
 pub mod directory;
+pub mod policy;
