@@ -97,7 +97,7 @@ pub fn main_presence<'a>(
         return presence.clone();
     }
     let all: Vec<&str> = statuses.into_iter().collect();
-    let any = |s: &str| all.iter().any(|x| *x == s);
+    let any = |s: &str| all.contains(&s);
     let status = if any("busy") || any("busy_ringing") {
         "busy"
     } else if any("ringing") {
