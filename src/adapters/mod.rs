@@ -2,5 +2,8 @@
 
 pub mod ami;
 pub mod config;
+pub mod credentials;
+pub mod fake_pbx;
+pub mod http;
 pub mod logging;
 pub mod sim;
