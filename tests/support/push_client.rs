@@ -83,10 +83,10 @@ impl SioClient {
 
     /// The next socket.io packet.
     pub async fn next(&mut self) -> Incoming {
-        loop {
-            let Some(text) = self.next_text().await else {
-                return Incoming::Closed;
-            };
+        let Some(text) = self.next_text().await else {
+            return Incoming::Closed;
+        };
+        {
             if text == "41" {
                 return Incoming::Disconnect;
             }
