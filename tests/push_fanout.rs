@@ -311,7 +311,7 @@ async fn socket_not_logged_in_receives_no_event() {
 async fn message_is_relayed_unchanged_to_dest_user_and_screen_sharing_needs_permission() {
     let mut w = world().await;
     let video = json!({"message": "videoCallStart", "destUser": "bob", "callUser": "alice", "roomId": "r1"});
-    w.alice.emit("message", &[video.clone()]).await;
+    w.alice.emit("message", std::slice::from_ref(&video)).await;
     let (name, args) = w.bob.next_event().await;
     assert_eq!((name.as_str(), &args[0]), ("message", &video));
     assert_eq!(args.len(), 2);
