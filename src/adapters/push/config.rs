@@ -13,6 +13,8 @@ pub struct PushConfig {
     pub login_timeout: Duration,
     /// Capacity of each logged-in socket's outbound queue; overflowing it disconnects the socket.
     pub queue_capacity: usize,
+    /// Capacity of each socket's Engine.IO packet channel (socketioxide's `max_buffer_size`).
+    pub engine_queue_capacity: usize,
     /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default).
     pub max_payload: u64,
     /// Time given to plain HTTP connections to finish on shutdown before they are cut.
@@ -26,6 +28,7 @@ impl Default for PushConfig {
             ping_timeout: Duration::from_secs(20),
             login_timeout: Duration::from_secs(60),
             queue_capacity: 1024,
+            engine_queue_capacity: 128,
             max_payload: 1_000_000,
             shutdown_grace: Duration::from_secs(5),
         }

@@ -40,6 +40,7 @@ pub fn build<S: Clone>(
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)
         .max_payload(config.max_payload)
+        .max_buffer_size(config.engine_queue_capacity.max(1))
         .build_with_inner_svc(inner);
     let hub = PushHub::new(auth, config, log);
     attach(&io, hub.clone());
