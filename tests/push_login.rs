@@ -179,3 +179,17 @@ async fn close_user_disconnects_every_socket_of_that_user_only() {
     let id = bob.emit_with_ack("ping", &[]).await;
     assert_eq!(bob.next().await, Incoming::Ack(id, vec![]));
 }
+
+#[tokio::test]
+async fn cancelling_the_shutdown_token_closes_websockets_and_the_listener() {
+    let config = PushConfig {
+        shutdown_grace: Duration::from_millis(100),
+        ..config()
+    };
+    let server = spawn_push(&[("alice", perms())], config).await;
+    let mut client = SioClient::connect(server.addr).await;
+    client.login_ok("alice", None).await;
+    server.shutdown.cancel();
+    assert_eq!(client.next().await, Incoming::Closed);
+    assert!(tokio::net::TcpStream::connect(server.addr).await.is_err());
+}

@@ -86,26 +86,24 @@ impl SioClient {
         let Some(text) = self.next_text().await else {
             return Incoming::Closed;
         };
-        {
-            if text == "41" {
-                return Incoming::Disconnect;
-            }
-            if text == "1" {
-                return Incoming::Closed;
-            }
-            if let Some(rest) = text.strip_prefix("42") {
-                let mut arr: Vec<Value> = serde_json::from_str(rest).expect("event json");
-                let name = arr.remove(0);
-                return Incoming::Event(name.as_str().expect("event name").to_owned(), arr);
-            }
-            if let Some(rest) = text.strip_prefix("43") {
-                let split = rest.find('[').expect("ack args");
-                let id = rest[..split].parse().expect("ack id");
-                let args = serde_json::from_str(&rest[split..]).expect("ack json");
-                return Incoming::Ack(id, args);
-            }
-            panic!("unexpected packet {text}");
+        if text == "41" {
+            return Incoming::Disconnect;
         }
+        if text == "1" {
+            return Incoming::Closed;
+        }
+        if let Some(rest) = text.strip_prefix("42") {
+            let mut arr: Vec<Value> = serde_json::from_str(rest).expect("event json");
+            let name = arr.remove(0);
+            return Incoming::Event(name.as_str().expect("event name").to_owned(), arr);
+        }
+        if let Some(rest) = text.strip_prefix("43") {
+            let split = rest.find('[').expect("ack args");
+            let id = rest[..split].parse().expect("ack id");
+            let args = serde_json::from_str(&rest[split..]).expect("ack json");
+            return Incoming::Ack(id, args);
+        }
+        panic!("unexpected packet {text}");
     }
 
     /// The next event; panics on anything else.

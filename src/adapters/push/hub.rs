@@ -9,11 +9,10 @@ use tokio::sync::{broadcast, mpsc::error::TrySendError};
 
 use super::broadcast::Broadcast;
 use super::config::PushConfig;
-use super::encoded::Encoded;
+use super::encoded::EncodeCache;
 use super::error::PushError;
 use super::kill::KillSwitch;
 use super::registry::{Registry, Session};
-use super::rooms::Variant;
 use super::user::{SocketAuthenticator, UaType};
 
 /// Lifecycle notifications for the integrator (auto queue login, auto presence, …).
@@ -96,7 +95,7 @@ impl PushHub {
     /// [`PushError::Encode`] if a payload cannot be serialised (JSON values always can).
     pub fn publish(&self, event: &Broadcast) -> Result<PublishOutcome, PushError> {
         let seq = self.inner.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut cache: [Option<Arc<Encoded>>; 3] = [None, None, None];
+        let mut cache = EncodeCache::new(event, seq);
         let mut queued = 0;
         let mut full = Vec::new();
         {
@@ -105,17 +104,7 @@ impl PushHub {
                 let Some(variant) = event.variant_for(&session.user, &session.rooms) else {
                     continue;
                 };
-                let slot = &mut cache[slot_of(variant)];
-                let encoded = match slot {
-                    Some(encoded) => Arc::clone(encoded),
-                    None => {
-                        let encoded =
-                            Arc::new(Encoded::new(event.event(), event.payload(variant), seq)?);
-                        *slot = Some(Arc::clone(&encoded));
-                        encoded
-                    }
-                };
-                match session.tx.try_send(encoded) {
+                match session.tx.try_send(cache.get(variant)?) {
                     Ok(()) => queued += 1,
                     Err(TrySendError::Full(_)) => full.push(*sid),
                     Err(TrySendError::Closed(_)) => {}
@@ -195,14 +184,6 @@ impl PushHub {
             "capacity" => self.inner.config.queue_capacity);
         cut(&session.socket, &self.inner.log);
         Some(session.user.username)
-    }
-}
-
-fn slot_of(variant: Variant) -> usize {
-    match variant {
-        Variant::Clear => 0,
-        Variant::Masked => 1,
-        Variant::MaskedOutsideQueues => 2,
     }
 }
 

@@ -7,6 +7,29 @@
 //! 3. Map domain changes to [`Broadcast`]s (see the constructors in [`events`]) and
 //!    [`PushHub::publish`] them; [`PushHub::close_user`] on logout or token expiry.
 //!
+//! ```no_run
+//! use std::sync::Arc;
+//! use nethcti_server::adapters::push::{self, Broadcast, PushConfig, SocketAuthenticator};
+//! use tokio_util::sync::CancellationToken;
+//! use warp::Filter;
+//!
+//! async fn wire(auth: Arc<dyn SocketAuthenticator>, log: slog::Logger) -> std::io::Result<()> {
+//!     let routes = warp::path("version").map(|| "1");
+//!     let config = PushConfig::default();
+//!     let grace = config.shutdown_grace;
+//!     let (svc, hub) = push::build(warp::service(routes), auth, config, log.clone());
+//!     let shutdown = CancellationToken::new();
+//!     let http = tokio::net::TcpListener::bind("127.0.0.1:8179").await?;
+//!     let ws = tokio::net::TcpListener::bind("127.0.0.1:8181").await?;
+//!     tokio::spawn(push::serve(http, svc.clone(), shutdown.child_token(), grace, log.clone()));
+//!     tokio::spawn(push::serve(ws, svc, shutdown.child_token(), grace, log));
+//!     hub.publish(&Broadcast::server_reloaded()).ok();
+//!     hub.close_user("alice");
+//!     shutdown.cancel();
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # Wire choices
 //! - Every published event carries `{"_seq": n}` as an extra trailing socket.io argument
 //!   (`42["extenUpdate",{…},{"_seq":7}]`); `n` grows by one per publication, hub-wide.
