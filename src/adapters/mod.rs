@@ -6,4 +6,5 @@ pub mod credentials;
 pub mod fake_pbx;
 pub mod http;
 pub mod logging;
+pub mod push;
 pub mod sim;
