@@ -1,3 +1,4 @@
 //! Adapters: the outside world's protocols and files, behind the ports.
 
 pub mod ami;
+pub mod phone_http;

@@ -2,3 +2,4 @@
 
 pub mod clock;
 pub mod pbx;
+pub mod phone_api;

@@ -1,0 +1,10 @@
+//! The operations application service: validated requests in, PBX commands out (through
+//! `Arc<dyn Pbx>`), every route answered within a bound.
+
+pub mod hooks;
+pub mod request;
+pub mod service;
+
+pub use hooks::{HookCall, NoHooks, OperationsHooks, RecordingHooks};
+pub use request::OpRequest;
+pub use service::{Bounds, OperationsDeps, OperationsService, Reply};
