@@ -1,4 +1,7 @@
 //! The pure core: no tokio, no I/O, no clock reads.
 
+pub mod change;
 pub mod directory;
 pub mod operations;
+pub mod pbx_event;
+pub mod switchboard;
