@@ -12,6 +12,7 @@ pub mod calls;
 pub mod channel;
 pub mod conference;
 pub mod config;
+pub mod effects;
 pub mod error;
 pub mod forward;
 pub mod hangup;
@@ -23,6 +24,7 @@ pub mod plan;
 pub mod queue_member;
 pub mod record;
 pub mod spy;
+pub mod switchboard_view;
 pub mod transfer;
 pub mod view;
 
