@@ -6,5 +6,6 @@ pub mod credentials;
 pub mod fake_pbx;
 pub mod http;
 pub mod logging;
+pub mod phone_http;
 pub mod push;
 pub mod sim;

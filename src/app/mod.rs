@@ -21,6 +21,8 @@ pub const EXIT_CONFIG: i32 = 2;
 /// Exit code: start-up or runtime failure.
 pub const EXIT_FAILURE: i32 = 1;
 
+pub mod operations;
+
 /// Runs the daemon from the process arguments and returns the exit code.
 pub fn main_entry() -> i32 {
     main_with_args(std::env::args_os())

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod change;
 pub mod directory;
+pub mod operations;
 pub mod pbx_event;
 pub mod policy;
 pub mod switchboard;
