@@ -193,3 +193,24 @@ async fn cancelling_the_shutdown_token_closes_websockets_and_the_listener() {
     assert_eq!(client.next().await, Incoming::Closed);
     assert!(tokio::net::TcpStream::connect(server.addr).await.is_err());
 }
+
+#[tokio::test]
+async fn tokens_of_logged_in_sockets_are_kept_alive_periodically() {
+    let config = PushConfig {
+        token_keepalive: Some(Duration::from_millis(50)),
+        ..config()
+    };
+    let server = spawn_push(&[("alice", perms())], config).await;
+    let mut client = SioClient::connect(server.addr).await;
+    client.login_ok("alice", Some("mobile")).await;
+    // Bounded wait for the first periodic call (not a timing assertion).
+    for _ in 0..200 {
+        if !server.kept_alive.lock().expect("lock").is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let calls = server.kept_alive.lock().expect("lock").clone();
+    assert_eq!(calls.first().map(String::as_str), Some("alice:tok-alice"));
+    assert!(calls.iter().all(|c| c == "alice:tok-alice"));
+}

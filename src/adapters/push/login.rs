@@ -5,6 +5,7 @@
 //! `takeOverAck` that no current client sends. The older socket is not disconnected
 //! (as in the original): the client logs itself out.
 
+use secrecy::SecretString;
 use serde_json::{json, Value};
 use slog::{info, o};
 use socketioxide::extract::SocketRef;
@@ -85,6 +86,8 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
         socket: socket.clone(),
         user: user.clone(),
         ua_type: request.ua_type,
+        access_key_id: request.access_key_id.clone(),
+        token: SecretString::from(request.token.clone()),
         rooms: rooms.clone(),
         tx,
     };
