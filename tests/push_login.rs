@@ -214,3 +214,28 @@ async fn tokens_of_logged_in_sockets_are_kept_alive_periodically() {
     assert_eq!(calls.first().map(String::as_str), Some("alice:tok-alice"));
     assert!(calls.iter().all(|c| c == "alice:tok-alice"));
 }
+
+#[tokio::test]
+async fn polling_handshake_is_allowed_and_engine_io_v3_is_refused() {
+    let server = spawn_push(&[], config()).await;
+    let polling = reqwest::get(format!(
+        "http://{}/socket.io/?EIO=4&transport=polling",
+        server.addr
+    ))
+    .await
+    .expect("polling get");
+    assert_eq!(polling.status(), 200);
+    let body = polling.text().await.expect("body");
+    let open: serde_json::Value = serde_json::from_str(&body[1..]).expect("open json");
+    assert_eq!(
+        (&body[..1], &open["upgrades"], &open["pingInterval"]),
+        ("0", &json!(["websocket"]), &json!(25000))
+    );
+    let v3 = reqwest::get(format!(
+        "http://{}/socket.io/?EIO=3&transport=polling",
+        server.addr
+    ))
+    .await
+    .expect("v3 get");
+    assert_eq!(v3.status(), 400);
+}
