@@ -101,6 +101,7 @@ impl PushHub {
         let mut cache = EncodeCache::new(event, seq);
         let mut queued = 0;
         let mut full = Vec::new();
+        let mut closed = Vec::new();
         {
             let sessions = self.inner.registry.lock();
             for (sid, session) in sessions.iter() {
@@ -110,9 +111,13 @@ impl PushHub {
                 match session.tx.try_send(cache.get(variant)?) {
                     Ok(()) => queued += 1,
                     Err(TrySendError::Full(_)) => full.push(*sid),
-                    Err(TrySendError::Closed(_)) => {}
+                    Err(TrySendError::Closed(_)) => closed.push(*sid),
                 }
             }
+        }
+        // A socket that vanished without its disconnect handler seeing a session.
+        for sid in closed {
+            self.unregister(sid);
         }
         let overflowed = full
             .into_iter()

@@ -100,6 +100,11 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
             .collect();
         socket.leave(stale);
     }
+    if !socket.connected() {
+        // Disconnected while logging in: the disconnect handler found no session to drop.
+        hub.unregister(socket.id);
+        return;
+    }
     spawn_drain(socket.clone(), rx, log.clone());
     info!(log, "socket logged in"; "user" => &user.username,
         "ua_type" => request.ua_type.map(UaType::as_str), "rooms" => ?rooms.names());
