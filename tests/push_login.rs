@@ -239,3 +239,39 @@ async fn polling_handshake_is_allowed_and_engine_io_v3_is_refused() {
     .expect("v3 get");
     assert_eq!(v3.status(), 400);
 }
+
+#[tokio::test]
+async fn re_login_on_the_same_socket_replaces_the_session() {
+    let server = spawn_push(&[("alice", perms()), ("bob", perms())], config()).await;
+    let mut events = server.hub.session_events();
+    let mut client = SioClient::connect(server.addr).await;
+    client.login_ok("alice", None).await;
+    client.login_ok("bob", None).await;
+    let names: Vec<_> = server
+        .hub
+        .sessions()
+        .into_iter()
+        .map(|s| (s.username, s.access_key_id))
+        .collect();
+    assert_eq!(names, vec![("bob".to_owned(), "bob".to_owned())]);
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(events.recv().await.expect("session event"));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            SessionEvent::LoggedIn {
+                username: "alice".into(),
+                ua_type: None
+            },
+            SessionEvent::AllDisconnected {
+                username: "alice".into()
+            },
+            SessionEvent::LoggedIn {
+                username: "bob".into(),
+                ua_type: None
+            },
+        ]
+    );
+}

@@ -99,6 +99,12 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
             .filter(|r| !rooms.names().contains(r))
             .collect();
         socket.leave(stale);
+        let gone = &previous.user.username;
+        if *gone != user.username && hub.inner.registry.sids_of(gone, None).is_empty() {
+            hub.notify(SessionEvent::AllDisconnected {
+                username: gone.clone(),
+            });
+        }
     }
     if !socket.connected() {
         // Disconnected while logging in: the disconnect handler found no session to drop.
