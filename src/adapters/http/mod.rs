@@ -1,0 +1,3 @@
+//! The REST adapter (warp 0.4).
+
+pub mod operations;
