@@ -448,6 +448,13 @@ pub enum PbxEvent {
     Snapshot(Box<Snapshot>),
 }
 
+/// True when an AstDB `DND/<ext>` value means "on": present, non-empty and not `NO`
+/// (the dialplan only honours `YES`; a leftover `NO` must not show DND).
+pub fn dnd_value_on(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty() && !v.eq_ignore_ascii_case("no")
+}
+
 /// Numeric part of a uniqueid (`labpbx-1796322712.8` → `1796322712.8`).
 pub fn uniqueid_numeric(uid: &str) -> &str {
     match uid.rfind('-') {

@@ -448,6 +448,10 @@ impl Switchboard {
         }
         self.bridges.entry(bridge).or_default().push(name.clone());
         self.touch(&name, out);
+        // Local helper legs never belong to a user: no connected event for them.
+        if super::channel::is_helper(&name) {
+            return;
+        }
         let through_trunk =
             !(self.extens.contains_key(&conn.num1) && self.extens.contains_key(&conn.num2));
         out.push(Change::Connected(ConnectedInfo {

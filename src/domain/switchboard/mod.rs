@@ -227,6 +227,11 @@ impl Switchboard {
         self.by_owner.get(owner).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Names of every live channel (any order).
+    pub fn channel_names(&self) -> impl Iterator<Item = &str> {
+        self.chans.keys().map(String::as_str)
+    }
+
     /// A live channel by name.
     pub fn channel(&self, name: &str) -> Option<&Chan> {
         self.chans.get(name)

@@ -13,7 +13,7 @@ pub enum PrivacyView {
 
 impl PrivacyView {
     /// Privacy string to use for a call (`through_queue` tells which), `None` = clear.
-    pub fn for_call<'a>(self, p: &'a str, through_queue: bool) -> Option<&'a str> {
+    pub fn for_call(self, p: &str, through_queue: bool) -> Option<&str> {
         match self {
             PrivacyView::Clear => None,
             PrivacyView::NonQueue if through_queue => None,

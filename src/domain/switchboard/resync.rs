@@ -140,7 +140,7 @@ impl Switchboard {
                 status: endpoint_state_status(&ep.device_state).unwrap_or("offline"),
                 dnd: db
                     .get(&("DND", ep.id.as_str()))
-                    .is_some_and(|v| !v.is_empty()),
+                    .is_some_and(|v| crate::domain::pbx_event::dnd_value_on(v)),
                 cf,
                 cf_vm,
                 cfb,
@@ -176,10 +176,9 @@ impl Switchboard {
             let Some(tc) = self.ast.trunks.get(&ep.id) else {
                 continue;
             };
-            let status = match endpoint_state_status(&ep.device_state) {
-                Some(st @ ("online" | "offline" | "busy")) => st,
-                _ => "unmonitored",
-            };
+            let status = endpoint_state_status(&ep.device_state)
+                .filter(|st| matches!(*st, "online" | "offline" | "busy"))
+                .unwrap_or("unmonitored");
             let registration = s
                 .registrations
                 .iter()
