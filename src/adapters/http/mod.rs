@@ -8,6 +8,7 @@ pub mod error;
 pub mod filters;
 pub mod handlers;
 pub mod memory_switchboard;
+pub mod operations;
 pub mod request;
 pub mod settings_store;
 pub mod state;
