@@ -154,7 +154,7 @@ fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
             "--http-addr",
             "127.0.0.1:0",
             "--ws-addr",
-            "[::1]:0",
+            "127.0.0.1:0",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -176,7 +176,7 @@ fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
     let first = started.lines().next().unwrap_or_default();
     for field in [
         "http_addr: 127.0.0.1:0",
-        "ws_addr: [::1]:0",
+        "ws_addr: 127.0.0.1:0",
         "pbx: ami 127.0.0.1:5038",
         "users: 20",
         "profiles: 3",
