@@ -65,9 +65,12 @@ pub struct Cli {
     pub demo: bool,
 
     /// With --demo: simulated calls per minute (0 = no automatic traffic)
-    #[arg(long, value_name = "RATE", default_value_t = 0)]
+    #[arg(long, value_name = "RATE", default_value_t = DEFAULT_DEMO_TRAFFIC)]
     pub demo_traffic: u32,
 }
+
+/// Calls per minute the demo generates unless `--demo-traffic` says otherwise.
+pub const DEFAULT_DEMO_TRAFFIC: u32 = 12;
 
 impl Cli {
     /// The configuration directory to read.

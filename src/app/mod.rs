@@ -5,8 +5,10 @@
 //! is unwritable), then run the daemon on a tokio runtime until SIGINT/SIGTERM (exit 0).
 
 pub mod cli;
+pub mod live;
 pub mod run;
 pub mod settings;
+pub mod wiring;
 
 pub use cli::Cli;
 pub use run::{run, run_until, RunError};

@@ -1,11 +1,31 @@
-//! The running daemon: starts the subsystems and waits for SIGINT/SIGTERM.
-//!
-//! Today it only logs start-up and waits; the integrator adds the AMI (or simulated) PBX,
-//! the HTTP server and the socket.io server here, each on a child of the shutdown token.
+//! The running daemon: wires the PBX (Asterisk over AMI, or the built-in simulator with
+//! `--demo`), the live model, the REST API and the socket.io stream, then waits for
+//! SIGINT/SIGTERM. Every subsystem hangs off a child of one shutdown token.
 
+use super::live::hooks::LateSink;
+use super::live::http_view::LiveHttpView;
+use super::live::socket_auth::AppSocketAuth;
+use super::live::{pbx_link, LiveModel};
+use super::operations::SharedModel;
 use super::settings::{PbxMode, Settings};
+use super::wiring;
+use crate::adapters::ami::ami_pbx::AmiPbx;
+use crate::adapters::ami::client::AmiClient;
 use crate::adapters::config::Config;
-use slog::{info, warn, Logger};
+use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
+use crate::adapters::http::auth_service::AuthService;
+use crate::adapters::http::state::{ClientCounters, Directory, HttpApp, HttpLimits};
+use crate::adapters::push::{self, PushConfig, PushHub};
+use crate::adapters::sim::server::{SimHandle, SimPbx};
+use crate::domain::switchboard::Switchboard;
+use crate::ports::clock::{Clock, SystemClock};
+use crate::ports::pbx::Pbx;
+use slog::{info, o, warn, Logger};
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 /// Why the daemon stopped abnormally.
@@ -14,6 +34,28 @@ pub enum RunError {
     /// Installing the signal handlers failed.
     #[error("cannot install signal handlers: {0}")]
     Signals(#[from] std::io::Error),
+    /// A listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The state directory cannot be created.
+    #[error("cannot create state directory {path}: {source}")]
+    StateDir {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The persistent token file is unreadable.
+    #[error("{0}")]
+    Tokens(#[from] TokenFileError),
+    /// The credential backend cannot be built.
+    #[error("{0}")]
+    Credentials(#[from] wiring::CredentialsSetupError),
 }
 
 /// Runs until SIGINT or SIGTERM.
@@ -26,6 +68,166 @@ pub async fn run(settings: Settings, config: Config, log: Logger) -> Result<(), 
     let result = run_until(settings, config, log, shutdown).await;
     signals.abort();
     result
+}
+
+/// What a started daemon exposes (tests and the benchmark drive it through this).
+pub struct Running {
+    /// The REST (and socket.io) address actually bound.
+    pub http_addr: SocketAddr,
+    /// The separate socket.io address actually bound (same as `http_addr` when shared).
+    pub ws_addr: SocketAddr,
+    /// The simulated PBX, in demo mode.
+    pub sim: Option<SimHandle>,
+    /// The push hub.
+    pub hub: PushHub,
+    /// The live model.
+    pub model: Arc<LiveModel>,
+    /// Set once the first PBX load completed.
+    pub ready: Arc<AtomicBool>,
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, RunError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| RunError::Bind { addr, source })
+}
+
+/// Starts every subsystem and returns at once; everything stops when `shutdown` fires.
+///
+/// # Errors
+/// [`RunError`] when a listener, the state directory or the credential backend fails.
+pub async fn start(
+    settings: &Settings,
+    config: &Config,
+    log: &Logger,
+    shutdown: &CancellationToken,
+) -> Result<Running, RunError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    std::fs::create_dir_all(&settings.state_dir).map_err(|source| RunError::StateDir {
+        path: settings.state_dir.display().to_string(),
+        source,
+    })?;
+
+    let mut ami = wiring::ami_settings(config);
+    let sim = match settings.pbx {
+        PbxMode::Demo { traffic_per_minute } => {
+            let listener = bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            let addr = listener.local_addr()?;
+            ami.host = addr.ip().to_string();
+            ami.port = addr.port();
+            let sim_cfg = wiring::sim_config(config, traffic_per_minute);
+            let sim_log = log.new(o!("component" => "sim"));
+            Some(SimPbx::start(
+                sim_cfg,
+                listener,
+                sim_log,
+                shutdown.child_token(),
+            ))
+        }
+        PbxMode::Ami => None,
+    };
+    let ami_log = log.new(o!("component" => "ami", "addr" => format!("{}:{}", ami.host, ami.port)));
+    let (client, notices, _ami_task) = AmiClient::spawn(ami, ami_log, shutdown.child_token());
+    let pbx: Arc<dyn Pbx> = Arc::new(AmiPbx::new(client.clone()));
+
+    let auth = AuthService::new(
+        wiring::auth_settings(config),
+        wiring::credentials(config)?,
+        Some(TokenFile::in_dir(&settings.state_dir)),
+        clock.clone(),
+        log.new(o!("component" => "auth")),
+    )?;
+
+    let shared = SharedModel {
+        switchboard: Arc::new(RwLock::new(Switchboard::new(
+            &config.users,
+            &config.ast_objects,
+            &config.nethcti.privacy_numbers,
+        ))),
+        users: Arc::new(RwLock::new(config.users.clone())),
+    };
+    let sink = Arc::new(LateSink::default());
+    let model = Arc::new(LiveModel::new(shared, clock.clone(), sink.clone()));
+    let ready = Arc::new(AtomicBool::new(false));
+
+    let app = Arc::new(HttpApp {
+        auth,
+        directory: RwLock::new(Arc::new(Directory {
+            users: config.users.clone(),
+            profiles: config.profiles.clone(),
+            ast_objects: config.ast_objects.clone(),
+        })),
+        config: RwLock::new(Arc::new(wiring::api_config(config))),
+        view: Arc::new(LiveHttpView::new(model.clone(), clock.clone())),
+        pbx: pbx.clone(),
+        clock: clock.clone(),
+        ready: ready.clone(),
+        settings: Default::default(),
+        counters: Arc::new(ClientCounters::default()),
+        started_ms: clock.now_ms(),
+        limits: HttpLimits::default(),
+        log: log.new(o!("component" => "http")),
+    });
+    let routes = crate::adapters::http::filters::routes(app.clone());
+    let push_config = PushConfig::default();
+    let grace = push_config.shutdown_grace;
+    let (svc, hub) = push::build(
+        warp::service(routes),
+        Arc::new(AppSocketAuth::new(app.clone())),
+        push_config,
+        log.new(o!("component" => "push")),
+    );
+    sink.set(hub.clone());
+
+    let http = bind(settings.http_addr).await?;
+    let http_addr = http.local_addr()?;
+    let http_log = log.new(o!("listener" => "http"));
+    tokio::spawn(push::serve(
+        http,
+        svc.clone(),
+        shutdown.child_token(),
+        grace,
+        http_log,
+    ));
+    let ws_addr = if settings.ws_addr == settings.http_addr {
+        http_addr
+    } else {
+        let ws = bind(settings.ws_addr).await?;
+        let addr = ws.local_addr()?;
+        let ws_log = log.new(o!("listener" => "ws"));
+        tokio::spawn(push::serve(ws, svc, shutdown.child_token(), grace, ws_log));
+        addr
+    };
+
+    tokio::spawn(pbx_link::run(
+        client,
+        notices,
+        model.clone(),
+        ready.clone(),
+        log.new(o!("component" => "pbx-link")),
+        shutdown.child_token(),
+    ));
+    tokio::spawn(sweep_tokens(app, shutdown.child_token()));
+    info!(log, "listening"; "http" => %http_addr, "ws" => %ws_addr);
+    Ok(Running {
+        http_addr,
+        ws_addr,
+        sim,
+        hub,
+        model,
+        ready,
+    })
+}
+
+/// Drops expired temporary tokens every minute.
+async fn sweep_tokens(app: Arc<HttpApp>, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = tick.tick() => { app.auth.sweep(); }
+        }
+    }
 }
 
 /// Runs until `shutdown` is cancelled (tests cancel it themselves).
@@ -56,9 +258,44 @@ pub async fn run_until(
     for problem in config.warnings() {
         warn!(log, "configuration"; "problem" => problem);
     }
+    let running = start(&settings, &config, &log, &shutdown).await?;
+    if let PbxMode::Demo { .. } = settings.pbx {
+        print_demo_banner(&running, &config);
+    }
     shutdown.cancelled().await;
+    // Give the servers their grace period to close connections.
+    tokio::time::sleep(Duration::from_millis(200)).await;
     info!(log, "stopped");
     Ok(())
+}
+
+fn print_demo_banner(running: &Running, config: &Config) {
+    let mut logins: Vec<String> = config
+        .users
+        .iter()
+        .filter(|u| u.username == "alice" || u.username == "bob")
+        .map(|u| {
+            format!(
+                "  {} / {}  (extension {})",
+                u.username,
+                u.username,
+                u.main_extension().unwrap_or("-")
+            )
+        })
+        .collect();
+    logins.push("  (every demo user's password is its username; see README)".to_owned());
+    println!(
+        "nethcti-server demo running\n  REST:      http://{}/\n  socket.io: ws://{}/socket.io/\n  AMI (simulated PBX): {}\nDemo logins:\n{}",
+        running.http_addr,
+        running.ws_addr,
+        running
+            .sim
+            .as_ref()
+            .and_then(SimHandle::local_addr)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        logins.join("\n")
+    );
 }
 
 /// Cancels `shutdown` on the first SIGINT or SIGTERM.

@@ -1,0 +1,13 @@
+//! The live side of the application: the model fed by the PBX, the link that feeds it,
+//! the publisher that turns its changes into socket.io events, and the views and hooks
+//! through which the HTTP, socket and operations adapters see it.
+
+pub mod model;
+pub mod pbx_link;
+pub mod publisher;
+
+pub use model::LiveModel;
+pub use publisher::BroadcastSink;
+pub mod hooks;
+pub mod http_view;
+pub mod socket_auth;

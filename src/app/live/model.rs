@@ -1,0 +1,90 @@
+//! The live model as the application holds it: the switchboard and the users directory
+//! behind locks, fed by PBX events and operation effects, publishing every change it
+//! causes to the push layer.
+
+use super::publisher::{broadcasts_for, BroadcastSink, PresenceMemory};
+use crate::app::operations::SharedModel;
+use crate::domain::change::Change;
+use crate::domain::operations::effects::apply_effect;
+use crate::domain::operations::Effect;
+use crate::domain::pbx_event::PbxEvent;
+use crate::domain::switchboard::Switchboard;
+use crate::ports::clock::Clock;
+use std::sync::{Arc, Mutex, PoisonError, RwLockWriteGuard};
+
+/// The switchboard and its publisher.
+pub struct LiveModel {
+    shared: SharedModel,
+    clock: Arc<dyn Clock>,
+    sink: Arc<dyn BroadcastSink>,
+    presence: Mutex<PresenceMemory>,
+}
+
+impl LiveModel {
+    /// A model over `shared`, timing with `clock`, publishing to `sink`.
+    pub fn new(shared: SharedModel, clock: Arc<dyn Clock>, sink: Arc<dyn BroadcastSink>) -> Self {
+        Self {
+            shared,
+            clock,
+            sink,
+            presence: Mutex::new(PresenceMemory::default()),
+        }
+    }
+
+    /// The shared switchboard and users (for read views).
+    pub fn shared(&self) -> &SharedModel {
+        &self.shared
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Switchboard> {
+        self.shared
+            .switchboard
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Applies a PBX event, publishes what changed, returns the changes.
+    pub fn apply(&self, event: PbxEvent) -> Vec<Change> {
+        let now = self.clock.now_ms();
+        self.mutate(|sb| sb.apply(event, now))
+    }
+
+    /// Applies an operation effect (recording marks, AstDB writes), publishes, returns.
+    pub fn apply_effect(&self, effect: &Effect) -> Vec<Change> {
+        let now = self.clock.now_ms();
+        self.mutate(|sb| apply_effect(sb, effect, now))
+    }
+
+    fn mutate(&self, f: impl FnOnce(&mut Switchboard) -> Vec<Change>) -> Vec<Change> {
+        let now = self.clock.now_ms();
+        let broadcasts = {
+            let mut sb = self.write();
+            let changes = f(&mut sb);
+            let users = self
+                .shared
+                .users
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            let mut presence = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
+            let out: Vec<_> = changes
+                .iter()
+                .flat_map(|c| broadcasts_for(c, &sb, &users, &mut presence, now))
+                .collect();
+            (changes, out)
+        };
+        let (changes, out) = broadcasts;
+        for b in &out {
+            self.sink.send(b);
+        }
+        changes
+    }
+
+    /// Counts: (extensions, queues, trunks, parkings, channels).
+    pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
+        self.shared
+            .switchboard
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .counts()
+    }
+}

@@ -1,0 +1,254 @@
+//! Turns the domain's [`Change`]s into socket.io [`Broadcast`]s: entity JSON rendered once
+//! per privacy variant, call events to the owning user's sockets, and the user presence
+//! events derived from extension changes (de-duplicated: a presence is pushed only when it
+//! actually changed).
+
+use crate::adapters::push::Broadcast;
+#[cfg(test)]
+use crate::adapters::push::Variant;
+use crate::domain::change::Change;
+use crate::domain::directory::{User, Users};
+use crate::domain::policy::presence::{main_presence, presence_of, Forwarding, PresenceValue};
+use crate::domain::switchboard::{PrivacyView, Switchboard};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// Where broadcasts go (the push hub in production, a recorder in tests).
+pub trait BroadcastSink: Send + Sync {
+    /// Sends one broadcast; must not block.
+    fn send(&self, broadcast: &Broadcast);
+}
+
+/// Remembers the last presence pushed per user, so unchanged presences are not re-sent.
+#[derive(Debug, Default)]
+pub struct PresenceMemory {
+    main: HashMap<String, Value>,
+    presence: HashMap<String, Value>,
+}
+
+/// The DND/forward state of an extension, as the presence policy sees it.
+pub fn forwarding_of(sb: &Switchboard, exten: &str) -> Forwarding {
+    sb.extension(exten)
+        .map(|e| Forwarding {
+            dnd: e.dnd,
+            cf: e.cf.clone(),
+            cf_vm: e.cf_vm.clone(),
+            cfb: e.cfb.clone(),
+            cfb_vm: e.cfb_vm.clone(),
+            cfu: e.cfu.clone(),
+            cfu_vm: e.cfu_vm.clone(),
+        })
+        .unwrap_or_default()
+}
+
+fn presence_json(username: &str, p: &PresenceValue) -> Value {
+    let mut v = json!({ "username": username, "status": p.status });
+    if let (Some(to), Some(m)) = (&p.to, v.as_object_mut()) {
+        m.insert("to".into(), to.clone().into());
+    }
+    v
+}
+
+/// The `(presence, mainPresence)` of a user from the live model.
+pub fn user_presences(sb: &Switchboard, user: &User) -> (PresenceValue, PresenceValue) {
+    let main_fw = user
+        .main_extension()
+        .map(|e| forwarding_of(sb, e))
+        .unwrap_or_default();
+    let presence = presence_of(user, &main_fw);
+    let statuses: Vec<&str> = user
+        .all_extensions()
+        .filter_map(|e| sb.extension(e).map(|x| x.status))
+        .collect();
+    let main = main_presence(&presence, statuses);
+    (presence, main)
+}
+
+impl PresenceMemory {
+    /// Presence broadcasts for `username` if its presence or main presence changed.
+    fn updates(&mut self, sb: &Switchboard, user: &User) -> Vec<Broadcast> {
+        let (presence, main) = user_presences(sb, user);
+        let mut out = Vec::new();
+        let p = presence_json(&user.username, &presence);
+        if self.presence.get(&user.username) != Some(&p) {
+            self.presence.insert(user.username.clone(), p.clone());
+            out.push(Broadcast::user_presence_update(json!({ "presence": p })));
+        }
+        let m = presence_json(&user.username, &main);
+        if self.main.get(&user.username) != Some(&m) {
+            self.main.insert(user.username.clone(), m.clone());
+            out.push(Broadcast::user_main_presence_update(
+                json!({ "mainPresence": m }),
+            ));
+        }
+        out
+    }
+
+    /// Records the current presences of every user without pushing (after the first load).
+    pub fn prime(&mut self, sb: &Switchboard, users: &Users) {
+        for u in users.iter() {
+            let _ = self.updates(sb, u);
+        }
+    }
+}
+
+fn exten_update(sb: &Switchboard, users: &Users, exten: &str, now: i64) -> Option<Broadcast> {
+    let clear = sb.extension_json(exten, now, PrivacyView::Clear)?;
+    let masked = sb.extension_json(exten, now, PrivacyView::All)?;
+    let outside = sb.extension_json(exten, now, PrivacyView::NonQueue)?;
+    Some(Broadcast::exten_update(
+        clear,
+        masked,
+        outside,
+        users.owner_of(exten),
+    ))
+}
+
+fn conference_audience(sb: &Switchboard, users: &Users, id: &str) -> Vec<String> {
+    let mut out: Vec<String> = users.owner_of(id).map(str::to_owned).into_iter().collect();
+    if let Some(conf) = sb.conference(id) {
+        for u in conf.users.values() {
+            if let Some(owner) = users.owner_of(&u.exten_id) {
+                if !out.iter().any(|o| o == owner) {
+                    out.push(owner.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every broadcast one change causes (after the model applied it).
+pub fn broadcasts_for(
+    change: &Change,
+    sb: &Switchboard,
+    users: &Users,
+    presence: &mut PresenceMemory,
+    now: i64,
+) -> Vec<Broadcast> {
+    let owner = |exten: &str| users.owner_of(exten).map(str::to_owned);
+    let presence_of_owner = |exten: &str, presence: &mut PresenceMemory| {
+        users
+            .owner_of(exten)
+            .and_then(|u| users.get(u))
+            .map(|u| presence.updates(sb, u))
+            .unwrap_or_default()
+    };
+    match change {
+        Change::ExtensionChanged(e) => {
+            let mut out: Vec<Broadcast> = exten_update(sb, users, e, now).into_iter().collect();
+            out.extend(presence_of_owner(e, presence));
+            out
+        }
+        Change::DndChanged { exten, .. } | Change::ForwardChanged { exten, .. } => {
+            presence_of_owner(exten, presence)
+        }
+        Change::ExtensionHangup(h) => owner(&h.channel_exten)
+            .map(|u| vec![Broadcast::exten_hangup(&u, h.to_json())])
+            .unwrap_or_default(),
+        Change::Dialing(d) => owner(&d.dialing_exten)
+            .map(|u| vec![Broadcast::exten_ringing(&u, d.ringing_json())])
+            .unwrap_or_default(),
+        Change::Connected(c) => owner(&c.num1)
+            .map(|u| {
+                vec![
+                    Broadcast::exten_connected(&u, &c.num1),
+                    Broadcast::exten_conv_connected(&u, c.conv_connected_json()),
+                ]
+            })
+            .unwrap_or_default(),
+        Change::QueueChanged(q) => {
+            match (sb.queue_json(q, now, false), sb.queue_json(q, now, true)) {
+                (Some(c), Some(m)) => vec![Broadcast::queue_update(c, m)],
+                _ => Vec::new(),
+            }
+        }
+        Change::QueueMemberChanged(q, m) => sb
+            .queue_member_json(q, m)
+            .map(|v| vec![Broadcast::queue_member_update(v.clone(), v)])
+            .unwrap_or_default(),
+        Change::TrunkChanged(t) => {
+            match (sb.trunk_json(t, now, false), sb.trunk_json(t, now, true)) {
+                (Some(c), Some(m)) => vec![Broadcast::trunk_update(c, m)],
+                _ => Vec::new(),
+            }
+        }
+        Change::ParkingChanged(p) => {
+            match (
+                sb.parking_json(p, now, false),
+                sb.parking_json(p, now, true),
+            ) {
+                (Some(c), Some(m)) => vec![Broadcast::parking_update(c, m)],
+                _ => Vec::new(),
+            }
+        }
+        Change::ConferenceChanged(id) => {
+            Broadcast::conf_update(conference_audience(sb, users, id), sb.conference_json(id))
+                .into()
+        }
+        Change::ConferenceEnded(id) => {
+            Broadcast::conf_end(conference_audience(sb, users, id), id).into()
+        }
+        Change::ResyncRequested => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::change::HangupInfo;
+    use crate::domain::directory::AstObjects;
+
+    fn fixture() -> (Switchboard, Users) {
+        let users = Users::from_json(&json!({
+            "alice": {"name": "Alice", "endpoints": {"mainextension": {"201": {}}}}
+        }))
+        .expect("users");
+        let ast = AstObjects::from_json(&json!({"trunks": {}, "queues": {}})).expect("ast");
+        (Switchboard::new(&users, &ast, "xxx"), users)
+    }
+
+    #[test]
+    fn hangup_goes_to_the_owner_only() {
+        let (sb, users) = fixture();
+        let change = Change::ExtensionHangup(HangupInfo {
+            cause: Some("normal_clearing"),
+            caller_num: "201".into(),
+            channel_exten: "201".into(),
+            called_num: "202".into(),
+        });
+        let out = broadcasts_for(&change, &sb, &users, &mut PresenceMemory::default(), 0);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].event(), "extenHangup");
+        assert_eq!(
+            out[0].payload(Variant::Clear),
+            Some(
+                &json!({"cause": "normal_clearing", "callerNum": "201", "channelExten": "201", "calledNum": "202"})
+            )
+        );
+    }
+
+    #[test]
+    fn main_presence_is_pushed_once_per_real_change() {
+        let (sb, users) = fixture();
+        let mut mem = PresenceMemory::default();
+        let change = Change::ExtensionChanged("201".into());
+        let first = broadcasts_for(&change, &sb, &users, &mut mem, 0);
+        let names: Vec<&str> = first.iter().map(|b| b.event()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "extenUpdate",
+                "userPresenceUpdate",
+                "userMainPresenceUpdate"
+            ]
+        );
+        assert_eq!(
+            first[2].payload(Variant::Clear),
+            Some(&json!({"mainPresence": {"username": "alice", "status": "offline"}}))
+        );
+        let second = broadcasts_for(&change, &sb, &users, &mut mem, 0);
+        let names: Vec<&str> = second.iter().map(|b| b.event()).collect();
+        assert_eq!(names, vec!["extenUpdate"]);
+    }
+}

@@ -1,0 +1,150 @@
+//! Conversions from the loaded configuration to each adapter's settings: AMI connection,
+//! authentication, the REST reads' static data, and the simulated PBX of `--demo`.
+
+use crate::adapters::ami::settings::AmiSettings;
+use crate::adapters::config::{AuthBackend, Config};
+use crate::adapters::credentials::file::FileCredentials;
+use crate::adapters::credentials::pam::PamCredentials;
+use crate::adapters::http::auth_service::AuthSettings;
+use crate::adapters::http::state::{ApiConfig, PhoneUrlRule};
+use crate::adapters::sim::config::SimConfig;
+use crate::domain::auth::gate::UnautheCall;
+use crate::domain::auth::ipnet::AllowedNetworks;
+use crate::domain::auth::store::TokenLifetime;
+use crate::ports::credentials::Credentials;
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+
+/// PAM service name used for credential checks (as the original's `pam` type).
+pub const PAM_SERVICE: &str = "login";
+
+/// AMI connection settings from asterisk.json.
+pub fn ami_settings(config: &Config) -> AmiSettings {
+    AmiSettings::new(
+        config.asterisk.host.clone(),
+        config.asterisk.port,
+        config.asterisk.user.clone(),
+        config.asterisk.pass.clone(),
+    )
+}
+
+/// Authentication settings from authentication.json.
+pub fn auth_settings(config: &Config) -> AuthSettings {
+    let a = &config.authentication;
+    AuthSettings {
+        enabled: a.enabled,
+        lifetime: a
+            .expiration_timeout
+            .map(TokenLifetime::from_secs)
+            .unwrap_or_default(),
+        unauthe_call: UnautheCall {
+            enabled: a.unauthe_call.enabled,
+            allowed: AllowedNetworks::parse(&a.unauthe_call.allowed_ip.join(" ")),
+        },
+        ..AuthSettings::default()
+    }
+}
+
+/// Why the credential backend cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsSetupError {
+    /// The password file is unreadable or malformed.
+    #[error("{0}")]
+    PasswordFile(String),
+}
+
+/// The credential checker named by authentication.json.
+///
+/// # Errors
+/// [`CredentialsSetupError`] when the password file cannot be loaded.
+pub fn credentials(config: &Config) -> Result<Arc<dyn Credentials>, CredentialsSetupError> {
+    match &config.authentication.backend {
+        AuthBackend::Pam => Ok(Arc::new(PamCredentials::new(PAM_SERVICE))),
+        AuthBackend::File(path) => FileCredentials::load(path)
+            .map(|c| Arc::new(c) as Arc<dyn Credentials>)
+            .map_err(|e| CredentialsSetupError::PasswordFile(e.to_string())),
+    }
+}
+
+/// The REST reads' static configuration.
+pub fn api_config(config: &Config) -> ApiConfig {
+    ApiConfig {
+        privacy_mask: config.nethcti.privacy_numbers.clone(),
+        hostname: config.nethcti.hostname.clone(),
+        publichost: config.nethcti.publichost.clone(),
+        proxy_port: config.nethcti.proxy_port.map(u64::from),
+        chat_url: config.chat.url.clone(),
+        prefix: config.asterisk.prefix.clone(),
+        recall_on_busy: config.recallonbusy.by_user.clone(),
+        operator_groups: config.operator.groups.iter().cloned().collect(),
+        phone_urls: config
+            .phone_urls
+            .rules
+            .iter()
+            .map(|r| PhoneUrlRule {
+                pattern: r.regex.clone(),
+                dtmf: r.urls.contains_key("dtmf"),
+                hold: r.urls.contains_key("hold_unhold"),
+            })
+            .collect(),
+        pkg_ver: [(
+            "nethcti-server".to_owned(),
+            env!("CARGO_PKG_VERSION").to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+        ..ApiConfig::default()
+    }
+}
+
+/// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot
+/// and one conference room per user (`<confbridge code><main extension>`), accepting the
+/// asterisk.json credentials, with generated traffic at `calls_per_minute`.
+pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
+    let mut sim = SimConfig::from_directory(&config.users, &config.ast_objects);
+    sim.username = config.asterisk.user.clone();
+    sim.secret = config.asterisk.pass.expose_secret().to_owned();
+    sim.traffic_per_min = calls_per_minute;
+    if let Some(code) = config.ast_objects.confbridge_code() {
+        sim.conference_rooms = config
+            .users
+            .iter()
+            .filter_map(|u| u.main_extension())
+            .map(|e| format!("{code}{e}"))
+            .collect();
+    }
+    sim
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn fixture() -> Config {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
+        crate::adapters::config::load(&dir).expect("fixture config loads")
+    }
+
+    #[test]
+    fn demo_simulator_accepts_the_configured_ami_login() {
+        let config = fixture();
+        let sim = sim_config(&config, 6);
+        assert_eq!(sim.username, config.asterisk.user);
+        assert_eq!(sim.secret, config.asterisk.pass.expose_secret());
+        assert_eq!(sim.traffic_per_min, 6);
+        assert_eq!(
+            sim.conference_rooms.first().map(String::as_str),
+            Some("*88201")
+        );
+    }
+
+    #[test]
+    fn ami_settings_point_at_asterisk_json() {
+        let config = fixture();
+        let ami = ami_settings(&config);
+        assert_eq!(ami.host, config.asterisk.host);
+        assert_eq!(ami.port, config.asterisk.port);
+        assert_eq!(ami.username, config.asterisk.user);
+    }
+}
