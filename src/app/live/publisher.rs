@@ -198,6 +198,7 @@ mod tests {
     use super::*;
     use crate::domain::change::HangupInfo;
     use crate::domain::directory::AstObjects;
+    use crate::domain::pbx_event::{EndpointInfo, PbxEvent, Snapshot};
 
     fn fixture() -> (Switchboard, Users) {
         let users = Users::from_json(&json!({
@@ -205,7 +206,17 @@ mod tests {
         }))
         .expect("users");
         let ast = AstObjects::from_json(&json!({"trunks": {}, "queues": {}})).expect("ast");
-        (Switchboard::new(&users, &ast, "xxx"), users)
+        let mut sb = Switchboard::new(&users, &ast, "xxx");
+        let snapshot = Snapshot {
+            endpoints: vec![EndpointInfo {
+                id: "201".into(),
+                device_state: "Unavailable".into(),
+                ..EndpointInfo::default()
+            }],
+            ..Snapshot::default()
+        };
+        sb.apply(PbxEvent::Snapshot(Box::new(snapshot)), 0);
+        (sb, users)
     }
 
     #[test]
