@@ -35,15 +35,14 @@ pub(crate) fn with_action_id(
     frame: &crate::adapters::ami::frame::Frame,
     id: &str,
 ) -> crate::adapters::ami::frame::Frame {
-    let fields = frame.fields();
-    let mut out = crate::adapters::ami::frame::Frame::with_capacity(fields.len() + 1);
-    for (i, (n, v)) in fields.iter().enumerate() {
-        out.push(n.as_str(), v.as_str());
+    let mut out = crate::adapters::ami::frame::Frame::with_capacity(frame.len() + 1);
+    for (i, (n, v)) in frame.iter().enumerate() {
+        out.push(n, v);
         if i == 0 {
             out.push("ActionID", id);
         }
     }
-    if fields.is_empty() {
+    if frame.is_empty() {
         out.push("ActionID", id);
     }
     out

@@ -10,8 +10,9 @@ const OLD_HEADERS: [&str; 4] = ["Response", "Privilege", "ActionID", "Message"];
 
 /// True when the body's first line is `Response: Follows` (case-insensitive).
 pub(super) fn is_follows(body: &[u8]) -> bool {
-    let first = trim_cr(&body[..memchr(b'\n', body).unwrap_or(body.len())]);
-    first.len() == FOLLOWS.len() && first.eq_ignore_ascii_case(FOLLOWS)
+    body.len() >= FOLLOWS.len()
+        && body[..FOLLOWS.len()].eq_ignore_ascii_case(FOLLOWS)
+        && matches!(body.get(FOLLOWS.len()), None | Some(b'\r' | b'\n'))
 }
 
 /// True when a `Follows` body up to its first empty line is the modern form: every line a

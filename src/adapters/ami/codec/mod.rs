@@ -25,6 +25,7 @@ mod parse;
 use crate::adapters::ami::frame::Frame;
 use bytes::{Buf, BufMut, BytesMut};
 use memchr::memchr;
+use memchr::memmem::Finder;
 use tokio_util::codec::{Decoder, Encoder};
 
 /// Default maximum size of one AMI message: 1 MiB.
@@ -73,6 +74,8 @@ pub struct AmiCodec {
     scan_from: usize,
     /// The current message is old-form command output (ends at `--END COMMAND--`).
     old_command: bool,
+    crlf_end: Finder<'static>,
+    lf_end: Finder<'static>,
 }
 
 impl Default for AmiCodec {
@@ -88,12 +91,15 @@ impl AmiCodec {
     }
 
     /// A codec with a custom message size limit.
+    /// The limit is capped at `u32::MAX` bytes.
     pub fn with_max_frame_bytes(max_frame_bytes: usize) -> Self {
         Self {
-            max_frame_bytes,
+            max_frame_bytes: max_frame_bytes.min(u32::MAX as usize),
             banner_pending: true,
             scan_from: 0,
             old_command: false,
+            crlf_end: Finder::new(b"\n\r\n"),
+            lf_end: Finder::new(b"\n\n"),
         }
     }
 
@@ -148,30 +154,22 @@ impl AmiCodec {
         )))
     }
 
-    /// Finds the end of the message at the front of `buf`: `(body_len, consumed)`.
+    /// Finds the end of the message at the front of `buf`: `(body_len, consumed)`. The end
+    /// is the first `\n\n` or `\n\r\n`; both are searched with SIMD substring finders.
     fn find_end(&mut self, buf: &[u8]) -> Option<(usize, usize)> {
-        let mut pos = self.scan_from;
-        while let Some(off) = memchr(b'\n', &buf[pos..]) {
-            let nl = pos + off;
-            match buf.get(nl + 1) {
-                Some(b'\n') => return Some((nl, nl + 2)),
-                Some(b'\r') => match buf.get(nl + 2) {
-                    Some(b'\n') => return Some((nl, nl + 3)),
-                    Some(_) => pos = nl + 1,
-                    None => {
-                        self.scan_from = nl;
-                        return None;
-                    }
-                },
-                Some(_) => pos = nl + 1,
-                None => {
-                    self.scan_from = nl;
-                    return None;
-                }
+        let from = self.scan_from.min(buf.len());
+        let hay = &buf[from..];
+        let crlf = self.crlf_end.find(hay);
+        let lf_limit = crlf.map_or(hay.len(), |p| p + 2);
+        match (self.lf_end.find(&hay[..lf_limit]), crlf) {
+            (Some(q), _) => Some((from + q, from + q + 2)),
+            (None, Some(p)) => Some((from + p, from + p + 3)),
+            (None, None) => {
+                // A terminator may start in the last two bytes and complete later.
+                self.scan_from = buf.len().saturating_sub(2).max(from);
+                None
             }
         }
-        self.scan_from = buf.len();
-        None
     }
 
     fn decode_old_command(&mut self, buf: &mut BytesMut) -> Result<Option<AmiMessage>, CodecError> {
@@ -260,17 +258,16 @@ impl Encoder<&Frame> for AmiCodec {
     type Error = CodecError;
 
     fn encode(&mut self, frame: &Frame, dst: &mut BytesMut) -> Result<(), CodecError> {
-        let fields = frame.fields();
-        for (name, value) in fields {
+        for (name, value) in frame.iter() {
             let bad_name =
                 name.is_empty() || name.bytes().any(|b| matches!(b, b'\r' | b'\n' | b':'));
             if bad_name || value.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-                return Err(CodecError::InvalidField(name.clone()));
+                return Err(CodecError::InvalidField(name.to_owned()));
             }
         }
-        let len: usize = fields.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
+        let len: usize = frame.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
         dst.reserve(len + 2);
-        for (name, value) in fields {
+        for (name, value) in frame.iter() {
             dst.put_slice(name.as_bytes());
             dst.put_slice(b": ");
             dst.put_slice(value.as_bytes());
