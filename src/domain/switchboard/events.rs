@@ -89,14 +89,12 @@ impl Switchboard {
         }
     }
 
+    /// State / caller id / connected line: pairing is unchanged, so the owners before and
+    /// after are the same — one touch when something actually changed.
     fn channel_event(&mut self, info: ChannelInfo, out: &mut Vec<Change>) {
         let name = info.channel.clone();
-        let n = out.len();
-        self.touch(&name, out);
         if self.upsert(info) {
             self.touch(&name, out);
-        } else {
-            out.truncate(n);
         }
     }
 
