@@ -21,6 +21,8 @@ pub struct Chan {
     pub spy: bool,
     /// Creation order.
     pub seq: u64,
+    /// Extension or trunk owning the channel (computed once at creation).
+    pub owner: Option<super::Owner>,
 }
 
 impl Chan {

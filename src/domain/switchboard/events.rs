@@ -6,7 +6,7 @@ use super::extension::{device_state_status, split_forward};
 use super::parking::ParkedCaller;
 use super::queue::{member_id, QueueMember, WaitingCaller};
 use super::trunk::registration_value;
-use super::{push_owner_change, Owner, Switchboard};
+use super::{push_owner_ref, Owner, Switchboard};
 use crate::domain::change::{cause_name, Change, ConnectedInfo, DialingInfo, HangupInfo};
 use crate::domain::pbx_event::{ChannelInfo, ConfUserInfo, ForwardKind, PbxEvent, QueueMemberInfo};
 
@@ -16,36 +16,40 @@ impl Switchboard {
         let Some(c) = self.chans.get(name) else {
             return;
         };
-        if let Some(o) = self.owner_of(name) {
-            push_owner_change(out, o);
+        if let Some(o) = &c.owner {
+            push_owner_ref(out, o);
         }
-        if let Some(p) = self.partner(c) {
-            if let Some(o) = self.owner_of(&p.info.channel) {
-                push_owner_change(out, o);
-            }
+        if let Some(o) = self.partner(c).and_then(|p| p.owner.as_ref()) {
+            push_owner_ref(out, o);
         }
     }
 
     fn upsert(&mut self, info: ChannelInfo) -> bool {
-        let name = info.channel.clone();
-        if let Some(c) = self.chans.get_mut(&name) {
+        if let Some(c) = self.chans.get_mut(info.channel.as_str()) {
             let changed = c.info != info;
-            c.info = info;
+            if changed {
+                c.info = info;
+            }
             return changed;
         }
+        let name = info.channel.clone();
         self.seq += 1;
-        let owner = self.owner_key(&name);
+        let owner = self.owner_of(&name);
+        if let Some(Owner::Exten(o) | Owner::Trunk(o)) = &owner {
+            self.by_owner
+                .entry(o.clone())
+                .or_default()
+                .push(name.clone());
+        }
         self.chans.insert(
-            name.clone(),
+            name,
             Chan {
                 info,
                 seq: self.seq,
+                owner,
                 ..Chan::default()
             },
         );
-        if let Some(o) = owner {
-            self.by_owner.entry(o).or_default().push(name);
-        }
         true
     }
 
@@ -70,7 +74,8 @@ impl Switchboard {
 
     fn remove_chan(&mut self, name: &str) {
         self.leave_bridge(name);
-        if let Some(o) = self.owner_key(name) {
+        let owner = self.chans.get(name).and_then(|c| c.owner.clone());
+        if let Some(Owner::Exten(o) | Owner::Trunk(o)) = owner {
             if let Some(v) = self.by_owner.get_mut(&o) {
                 v.retain(|x| x != name);
                 if v.is_empty() {
@@ -79,17 +84,17 @@ impl Switchboard {
             }
         }
         self.chans.remove(name);
-        self.recording.retain(|id, _| !id.contains(name));
+        if !self.recording.is_empty() {
+            self.recording.retain(|id, _| !id.contains(name));
+        }
     }
 
+    /// State / caller id / connected line: pairing is unchanged, so the owners before and
+    /// after are the same — one touch when something actually changed.
     fn channel_event(&mut self, info: ChannelInfo, out: &mut Vec<Change>) {
         let name = info.channel.clone();
-        let n = out.len();
-        self.touch(&name, out);
         if self.upsert(info) {
             self.touch(&name, out);
-        } else {
-            out.truncate(n);
         }
     }
 
@@ -364,6 +369,7 @@ impl Switchboard {
         };
         self.remove_chan(old);
         c.info.channel = new.to_owned();
+        c.owner = self.owner_of(new);
         let bridge = c.bridge.clone();
         let seq = c.seq;
         self.chans.insert(new.to_owned(), c);

@@ -11,6 +11,7 @@ pub mod conference;
 pub mod conversation;
 pub mod events;
 pub mod extension;
+pub mod fast_hash;
 pub mod parking;
 pub mod privacy;
 pub mod queue;
@@ -23,11 +24,12 @@ use crate::domain::pbx_event::PbxEvent;
 use channel::Chan;
 use conference::Conference;
 use extension::Extension;
+use fast_hash::FastMap;
 use parking::Parking;
 pub use privacy::PrivacyView;
 use queue::Queue;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use trunk::Trunk;
 
 /// Who a channel belongs to.
@@ -43,21 +45,21 @@ pub enum Owner {
 #[derive(Debug, Clone, Default)]
 pub struct Switchboard {
     privacy: String,
-    names: HashMap<String, String>,
-    usernames: HashMap<String, String>,
-    macs: HashMap<String, String>,
+    names: FastMap<String, String>,
+    usernames: FastMap<String, String>,
+    macs: FastMap<String, String>,
     ast: AstObjects,
-    trunk_by_ctx: HashMap<String, String>,
+    trunk_by_ctx: FastMap<String, String>,
     conf_code: String,
     extens: BTreeMap<String, Extension>,
     trunks: BTreeMap<String, Trunk>,
     queues: BTreeMap<String, Queue>,
     parkings: BTreeMap<String, Parking>,
     conferences: BTreeMap<String, Conference>,
-    chans: HashMap<String, Chan>,
-    by_owner: HashMap<String, Vec<String>>,
-    bridges: HashMap<String, Vec<String>>,
-    recording: HashMap<String, String>,
+    chans: FastMap<String, Chan>,
+    by_owner: FastMap<String, Vec<String>>,
+    bridges: FastMap<String, Vec<String>>,
+    recording: FastMap<String, String>,
     seq: u64,
     shutdown_seen: bool,
 }
@@ -279,11 +281,20 @@ impl Switchboard {
 
 /// Pushes `ExtensionChanged`/`TrunkChanged` for an owner, without duplicates.
 pub(crate) fn push_owner_change(out: &mut Vec<Change>, o: Owner) {
-    let c = match o {
-        Owner::Exten(e) => Change::ExtensionChanged(e),
-        Owner::Trunk(t) => Change::TrunkChanged(t),
-    };
-    if !out.contains(&c) {
-        out.push(c);
+    push_owner_ref(out, &o);
+}
+
+/// Like [`push_owner_change`] but clones the key only when it is new.
+pub(crate) fn push_owner_ref(out: &mut Vec<Change>, o: &Owner) {
+    let dup = out.iter().any(|c| match (c, o) {
+        (Change::ExtensionChanged(a), Owner::Exten(b)) => a == b,
+        (Change::TrunkChanged(a), Owner::Trunk(b)) => a == b,
+        _ => false,
+    });
+    if !dup {
+        out.push(match o {
+            Owner::Exten(e) => Change::ExtensionChanged(e.clone()),
+            Owner::Trunk(t) => Change::TrunkChanged(t.clone()),
+        });
     }
 }

@@ -246,6 +246,7 @@ impl Switchboard {
                 queue,
                 spy: prev.is_some_and(|p| p.spy),
                 seq: prev.map(|p| p.seq).unwrap_or(self.seq),
+                owner: self.owner_of(&name),
             };
             if let Some(b) = &c.bridge {
                 self.bridges
@@ -260,12 +261,10 @@ impl Switchboard {
         order.sort();
         let mut groups: HashMap<String, Vec<String>> = HashMap::new();
         for (_, n) in &order {
-            if let Some(o) = self.owner_of(n).map(|o| match o {
-                super::Owner::Exten(e) | super::Owner::Trunk(e) => e,
-            }) {
-                self.by_owner.entry(o).or_default().push(n.clone());
-            }
             let c = &self.chans[n];
+            if let Some(super::Owner::Exten(o) | super::Owner::Trunk(o)) = &c.owner {
+                self.by_owner.entry(o.clone()).or_default().push(n.clone());
+            }
             if c.bridge.is_none() && c.is_live() {
                 groups
                     .entry(c.info.linkedid.clone())
