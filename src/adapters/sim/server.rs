@@ -301,6 +301,10 @@ impl SimHandle {
                         }
                         Some(Ok(f)) => f,
                     };
+                    // Events produced before this action go out before its response.
+                    if flush_pending(&mut out, rx.as_mut()).await.is_err() {
+                        break;
+                    }
                     match self.handle(&mut sess, &f, seed).await {
                         Step::Write(frames) => {
                             if write_frames(&mut out, &frames).await.is_err() {
@@ -399,6 +403,23 @@ async fn write_frames<W: tokio::io::AsyncWrite + Unpin>(
         out.write_all(f.to_wire().as_bytes()).await?;
     }
     out.flush().await
+}
+
+async fn flush_pending<W: tokio::io::AsyncWrite + Unpin>(
+    out: &mut BufWriter<W>,
+    rx: Option<&mut broadcast::Receiver<Bytes>>,
+) -> std::io::Result<()> {
+    let Some(rx) = rx else {
+        return Ok(());
+    };
+    loop {
+        match rx.try_recv() {
+            Ok(b) => out.write_all(&b).await?,
+            Err(broadcast::error::TryRecvError::Lagged(_)) => continue,
+            Err(_) => break,
+        }
+    }
+    Ok(())
 }
 
 async fn recv(
