@@ -1,0 +1,335 @@
+//! The authentication service: the token store and login limiter behind a lock, the
+//! credentials port, the persistent-token file and the clock. Used by the HTTP adapter and
+//! (for token checks) by the socket.io adapter. Passwords and tokens are never logged.
+
+use super::state::Directory;
+use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
+use crate::domain::auth::{
+    compute_token, nonce_from, phone_island_key, resolve_login, LoginLimiter, LoginNameError,
+    RateLimitPolicy, RetryAfter, TokenKind, TokenLifetime, TokenStore, UnautheCall,
+};
+use crate::ports::clock::Clock;
+use crate::ports::credentials::Credentials;
+use rand::RngCore as _;
+use slog::{info, warn, Logger};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// authentication.json, as the service needs it.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// `enabled: false` skips credential and token checks (auth.md §2.2).
+    pub enabled: bool,
+    /// `expiration_timeout`.
+    pub lifetime: TokenLifetime,
+    /// `unauthe_call`.
+    pub unauthe_call: UnautheCall,
+    /// Login rate limits.
+    pub rate_limit: RateLimitPolicy,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            lifetime: TokenLifetime::default(),
+            unauthe_call: UnautheCall::default(),
+            rate_limit: RateLimitPolicy::default(),
+        }
+    }
+}
+
+/// A login attempt.
+#[derive(Debug, Clone)]
+pub struct LoginRequest {
+    /// `username` as sent.
+    pub username: String,
+    /// `password` as sent.
+    pub password: String,
+    /// `Auth-Exp: no-exp`.
+    pub persistent: bool,
+    /// Client IP for rate limiting.
+    pub client_ip: String,
+}
+
+/// Why a login failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Username or password missing/empty.
+    #[error("missing credentials")]
+    MissingFields,
+    /// The first PBX load is not complete.
+    #[error("service not ready")]
+    NotReady,
+    /// Too many failures from this IP or for this user.
+    #[error("too many failed logins")]
+    RateLimited(RetryAfter),
+    /// Unknown user or no profile.
+    #[error("{0}")]
+    NotConfigured(#[from] LoginNameError),
+    /// Wrong password.
+    #[error("wrong credentials")]
+    BadCredentials,
+    /// The credentials backend failed.
+    #[error("credentials backend unavailable")]
+    Backend(String),
+    /// The persistent token could not be stored.
+    #[error("cannot store persistent token: {0}")]
+    Store(#[from] TokenFileError),
+}
+
+/// Which persistent token to remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersistentKind {
+    /// `no-exp`.
+    NoExp,
+    /// `phone-island` of a subtype.
+    PhoneIsland(Option<String>),
+}
+
+struct Locked {
+    store: TokenStore,
+    limiter: LoginLimiter,
+}
+
+/// The service.
+pub struct AuthService {
+    settings: AuthSettings,
+    state: Mutex<Locked>,
+    save_lock: tokio::sync::Mutex<()>,
+    credentials: Arc<dyn Credentials>,
+    token_file: Option<TokenFile>,
+    clock: Arc<dyn Clock>,
+    log: Logger,
+}
+
+impl AuthService {
+    /// Builds the service and loads the persistent tokens from `token_file`.
+    ///
+    /// # Errors
+    /// [`TokenFileError`] when the token file exists but cannot be read.
+    pub fn new(
+        settings: AuthSettings,
+        credentials: Arc<dyn Credentials>,
+        token_file: Option<TokenFile>,
+        clock: Arc<dyn Clock>,
+        log: Logger,
+    ) -> Result<Self, TokenFileError> {
+        let mut store = TokenStore::new(settings.lifetime);
+        if let Some(f) = &token_file {
+            let loaded = f.load()?;
+            info!(log, "persistent tokens loaded"; "count" => loaded.len());
+            store.load_persistent(loaded);
+        }
+        Ok(Self {
+            state: Mutex::new(Locked {
+                store,
+                limiter: LoginLimiter::new(settings.rate_limit),
+            }),
+            settings,
+            save_lock: tokio::sync::Mutex::new(()),
+            credentials,
+            token_file,
+            clock,
+            log,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Locked> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &AuthSettings {
+        &self.settings
+    }
+
+    fn new_nonce(&self) -> String {
+        let mut random = [0u8; 32];
+        rand::rng().fill_bytes(&mut random);
+        nonce_from(&random, self.clock.now_ms())
+    }
+
+    async fn persist(&self) -> Result<(), TokenFileError> {
+        let Some(file) = self.token_file.clone() else {
+            return Ok(());
+        };
+        let _guard = self.save_lock.lock().await;
+        let snapshot = self.lock().store.persistent_hashes();
+        tokio::task::spawn_blocking(move || file.save(&snapshot))
+            .await
+            .map_err(|e| TokenFileError::Io {
+                path: "persistent token file".into(),
+                source: std::io::Error::other(e.to_string()),
+            })?
+    }
+
+    /// Performs a login (auth.md §3.2) and returns the nonce. With `persistent` the token
+    /// is stored (hashed, on disk) before the nonce is returned.
+    ///
+    /// # Errors
+    /// [`LoginError`] for every refusal; the HTTP layer maps them to 401/429/503.
+    pub async fn login(
+        &self,
+        dir: &Directory,
+        ready: bool,
+        req: &LoginRequest,
+    ) -> Result<String, LoginError> {
+        if req.username.is_empty() || req.password.is_empty() {
+            return Err(LoginError::MissingFields);
+        }
+        if !ready {
+            return Err(LoginError::NotReady);
+        }
+        let limit_key = crate::domain::auth::identity::strip_domain(&req.username).to_lowercase();
+        let now = self.clock.now_ms();
+        self.lock()
+            .limiter
+            .check(&req.client_ip, &limit_key, now)
+            .map_err(LoginError::RateLimited)?;
+        let identity = match resolve_login(&req.username, &dir.users, &dir.profiles) {
+            Ok(i) => i,
+            Err(e) => {
+                self.lock()
+                    .limiter
+                    .record_failure(&req.client_ip, &limit_key, now);
+                warn!(self.log, "login refused: user not configured"; "ip" => &req.client_ip);
+                return Err(e.into());
+            }
+        };
+        if self.settings.enabled {
+            let ok = self
+                .credentials
+                .check(&identity.check_name, &req.password)
+                .await
+                .map_err(|e| LoginError::Backend(e.to_string()))?;
+            if !ok {
+                self.lock()
+                    .limiter
+                    .record_failure(&req.client_ip, &limit_key, self.clock.now_ms());
+                warn!(self.log, "login refused: wrong credentials";
+                    "user" => &identity.username, "ip" => &req.client_ip);
+                return Err(LoginError::BadCredentials);
+            }
+        }
+        let nonce = self.new_nonce();
+        let token = compute_token(&identity.token_key, &req.password, &nonce);
+        {
+            let mut st = self.lock();
+            st.limiter.record_success(&limit_key);
+            if req.persistent {
+                st.store.set_persistent(&identity.token_key, &token);
+            } else {
+                st.store
+                    .issue(&identity.token_key, &token, self.clock.now_ms());
+            }
+        }
+        if req.persistent {
+            self.persist().await?;
+        }
+        info!(self.log, "login"; "user" => &identity.username, "persistent" => req.persistent);
+        Ok(nonce)
+    }
+
+    /// Checks `key:token` (§4.1); sliding expiry on success. Always true when
+    /// authentication is disabled.
+    pub fn verify(&self, key: &str, token: &str) -> Option<TokenKind> {
+        if !self.settings.enabled {
+            return Some(TokenKind::Temporary);
+        }
+        let now = self.clock.now_ms();
+        self.lock().store.verify(key, token, now)
+    }
+
+    /// Pushes a live token's expiry forward (socket keep-alive).
+    pub fn refresh(&self, key: &str, token: &str) -> bool {
+        let now = self.clock.now_ms();
+        self.lock().store.refresh(key, token, now)
+    }
+
+    /// Drops expired temporary tokens; returns how many.
+    pub fn sweep(&self) -> usize {
+        let now = self.clock.now_ms();
+        self.lock().store.sweep(now)
+    }
+
+    /// Logout (§9): removes the presented temporary token of `key`, or with `persistent`
+    /// the persistent token of `key` lower-cased (as the original).
+    ///
+    /// # Errors
+    /// [`TokenFileError`] when the persistent file cannot be rewritten.
+    pub async fn logout(
+        &self,
+        key: &str,
+        token: &str,
+        persistent: bool,
+    ) -> Result<(), TokenFileError> {
+        if persistent {
+            let removed = {
+                let mut st = self.lock();
+                let a = st.store.remove_persistent(&key.to_lowercase());
+                let b = st.store.remove_persistent(key);
+                a || b
+            };
+            if removed {
+                self.persist().await?;
+            }
+        } else {
+            self.lock().store.revoke(key, token);
+        }
+        Ok(())
+    }
+
+    /// Mints a persistent token for `user` from the presented token (§6.2/§6.3); with
+    /// `phone_island` it is filed under `<user>_phone-island[_<subtype>]`. Returns the token.
+    ///
+    /// # Errors
+    /// [`TokenFileError`] when it cannot be stored; nothing is then kept.
+    pub async fn mint_persistent(
+        &self,
+        user: &str,
+        presented: &str,
+        phone_island: Option<Option<&str>>,
+    ) -> Result<String, TokenFileError> {
+        let key = match phone_island {
+            Some(sub) => phone_island_key(user, sub),
+            None => user.to_owned(),
+        };
+        let nonce = self.new_nonce();
+        let token = compute_token(&key, presented, &nonce);
+        self.lock().store.set_persistent(&key, &token);
+        if let Err(e) = self.persist().await {
+            self.lock().store.remove_persistent(&key);
+            return Err(e);
+        }
+        Ok(token)
+    }
+
+    /// True when a phone-island token exists for `user` and subtype.
+    pub fn phone_island_exists(&self, user: &str, subtype: Option<&str>) -> bool {
+        self.lock()
+            .store
+            .has_persistent(&phone_island_key(user, subtype))
+    }
+
+    /// Removes a persistent token of `user` (§6.5).
+    ///
+    /// # Errors
+    /// [`TokenFileError`] when the file cannot be rewritten.
+    pub async fn remove_persistent(
+        &self,
+        user: &str,
+        kind: &PersistentKind,
+    ) -> Result<(), TokenFileError> {
+        let key = match kind {
+            PersistentKind::NoExp => user.to_owned(),
+            PersistentKind::PhoneIsland(sub) => phone_island_key(user, sub.as_deref()),
+        };
+        let removed = self.lock().store.remove_persistent(&key);
+        if removed {
+            self.persist().await?;
+        }
+        Ok(())
+    }
+}

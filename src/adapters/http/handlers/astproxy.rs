@@ -1,0 +1,245 @@
+//! `/astproxy/*` reads: live JSON from the switchboard view, filtered by permission and
+//! masked per viewer.
+
+use super::user::caller;
+use super::{empty, json, respond};
+use crate::adapters::http::cors::Backend;
+use crate::adapters::http::error::ApiError;
+use crate::adapters::http::request::Ctx;
+use crate::domain::policy::privacy::{extension_level, plain_level, queue_level};
+use crate::domain::policy::{owns_extension, Permissions, Privacy};
+use crate::ports::pbx::{PbxCommand, PbxReply};
+use http::StatusCode;
+use serde_json::{json as j, Map, Value};
+use std::convert::Infallible;
+use warp::reply::Response;
+
+fn privacy(ctx: &Ctx, level: crate::domain::policy::PrivacyLevel) -> Privacy {
+    Privacy {
+        level,
+        mask: ctx.app.config().privacy_mask.clone(),
+    }
+}
+
+/// `GET /astproxy/extensions`: own extensions in clear.
+pub async fn extensions(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        let mut out = Map::new();
+        for e in ctx.app.view.extension_ids() {
+            let p = privacy(
+                &ctx,
+                extension_level(&perms, owns_extension(user, &e), true),
+            );
+            if let Some(v) = ctx.app.view.extension_json(&e, &p) {
+                out.insert(e, v);
+            }
+        }
+        Ok(json(&Value::Object(out)))
+    })
+    .await
+}
+
+/// `GET /astproxy/extension/:id`: `{}` when unknown; own extensions are not exempt.
+pub async fn extension(id: String, ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        let p = privacy(
+            &ctx,
+            extension_level(&perms, owns_extension(user, &id), false),
+        );
+        Ok(json(
+            &ctx.app
+                .view
+                .extension_json(&id, &p)
+                .unwrap_or_else(|| j!({})),
+        ))
+    })
+    .await
+}
+
+/// `GET /astproxy/queues`: needs queues ∨ admin_queues; no `ctiopqueue*`.
+pub async fn queues(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        if !(perms.queues() || perms.admin_queues()) {
+            return Err(ApiError::Forbidden);
+        }
+        let mut q = ctx
+            .app
+            .view
+            .queues_json(&privacy(&ctx, queue_level(&perms)));
+        q.retain(|k, _| !k.contains("ctiopqueue"));
+        Ok(json(&Value::Object(q)))
+    })
+    .await
+}
+
+/// `GET /astproxy/trunks`: needs op_trunks.
+pub async fn trunks(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        if !perms.op_trunks() {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(json(&Value::Object(
+            ctx.app
+                .view
+                .trunks_json(&privacy(&ctx, plain_level(&perms))),
+        )))
+    })
+    .await
+}
+
+/// `GET /astproxy/parkings`: needs op_parkings.
+pub async fn parkings(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        if !perms.op_parkings() {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(json(&Value::Object(
+            ctx.app
+                .view
+                .parkings_json(&privacy(&ctx, plain_level(&perms))),
+        )))
+    })
+    .await
+}
+
+/// `GET /astproxy/opgroups`.
+pub async fn opgroups(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        ctx.identity()?;
+        let cfg = ctx.app.config();
+        let out: Map<String, Value> = cfg
+            .operator_groups
+            .iter()
+            .map(|(g, users)| (g.clone(), j!({ "users": users })))
+            .collect();
+        Ok(json(&Value::Object(out)))
+    })
+    .await
+}
+
+/// `GET /astproxy/prefix`.
+pub async fn prefix(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        ctx.identity()?;
+        Ok(json(&j!({ "prefix": ctx.app.config().prefix })))
+    })
+    .await
+}
+
+/// `GET /astproxy/feature_codes`.
+pub async fn feature_codes(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        ctx.identity()?;
+        let dir = ctx.app.directory();
+        let codes: Map<String, Value> = dir
+            .ast_objects
+            .feature_codes
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        Ok(json(&Value::Object(codes)))
+    })
+    .await
+}
+
+/// `GET /astproxy/opdata`: needs operator_panel.
+pub async fn opdata(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        if !perms.operator_panel() {
+            return Err(ApiError::Forbidden);
+        }
+        let (inq, waitq) = perms.operator_queues();
+        let queues = ctx
+            .app
+            .view
+            .queues_json(&privacy(&ctx, queue_level(&perms)));
+        let mut out = Map::new();
+        if let Some(q) = &inq {
+            out.insert("inQueue".into(), q.clone().into());
+        }
+        if let Some(q) = &waitq {
+            out.insert("waitingQueue".into(), q.clone().into());
+        }
+        for q in inq.iter().chain(waitq.iter()) {
+            if let Some(v) = queues.get(q) {
+                out.insert(q.clone(), v.clone());
+            }
+        }
+        Ok(json(&Value::Object(out)))
+    })
+    .await
+}
+
+/// `GET /astproxy/sip_webrtc`: the configured object, else an empty 200.
+pub async fn sip_webrtc(ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        ctx.identity()?;
+        Ok(match &ctx.app.config().sip_webrtc {
+            Some(v) => json(v),
+            None => empty(StatusCode::OK),
+        })
+    })
+    .await
+}
+
+/// `GET /astproxy/dnd/:endpoint`: needs dnd ∧ owns; live `DBGet DND/<e>`.
+pub async fn dnd(endpoint: String, ctx: Ctx) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        if !(perms.dnd() && owns_extension(user, &endpoint)) {
+            return Err(ApiError::Forbidden);
+        }
+        let reply = ctx
+            .app
+            .pbx
+            .execute(PbxCommand::DbGet {
+                family: "DND".into(),
+                key: endpoint.clone(),
+            })
+            .await?;
+        let on = matches!(reply, PbxReply::Value(Some(_)));
+        Ok(json(
+            &j!({"exten": endpoint, "dnd": if on { "on" } else { "off" }}),
+        ))
+    })
+    .await
+}
+
+/// `GET /astproxy/cfcall/:type/:endpoint` and `cfvm/...`: always 403 (`phone_redirect`
+/// is never granted, as in the original).
+pub async fn forbidden_redirect(
+    _kind: String,
+    _endpoint: String,
+    ctx: Ctx,
+) -> Result<Response, Infallible> {
+    respond(&ctx, Backend::Astproxy, async {
+        let dir = ctx.app.directory();
+        let user = caller(&ctx, &dir)?;
+        let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
+        if perms.phone_redirect() {
+            return Err(ApiError::NotFound("not implemented".into()));
+        }
+        Err(ApiError::Forbidden)
+    })
+    .await
+}

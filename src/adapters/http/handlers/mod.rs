@@ -1,0 +1,42 @@
+//! Route handlers, one file per area. Each public handler runs its body through
+//! [`respond`]: bounded in time (504), errors mapped by `error.rs`, back-end CORS added.
+
+pub mod astproxy;
+pub mod auth;
+pub mod profiling;
+pub mod user;
+
+use super::cors::{self, Backend};
+use super::error::ApiError;
+use super::request::Ctx;
+use serde_json::Value;
+use std::convert::Infallible;
+use std::future::Future;
+use warp::reply::Response;
+use warp::Reply as _;
+
+/// Runs a handler body with the time bound, error mapping and CORS.
+pub async fn respond<F>(ctx: &Ctx, backend: Backend, fut: F) -> Result<Response, Infallible>
+where
+    F: Future<Output = Result<Response, ApiError>>,
+{
+    let mut resp = match tokio::time::timeout(ctx.app.limits.handler_timeout, fut).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => e.into_response(&ctx.app.log),
+        Err(_) => ApiError::Timeout.into_response(&ctx.app.log),
+    };
+    cors::apply(&mut resp, ctx.origin.as_deref(), backend);
+    Ok(resp)
+}
+
+/// 200 with a JSON body.
+pub fn json(v: &Value) -> Response {
+    warp::reply::json(v).into_response()
+}
+
+/// A status with an empty body and no `Content-Type`.
+pub fn empty(status: http::StatusCode) -> Response {
+    let mut r = Response::new(Vec::<u8>::new().into());
+    *r.status_mut() = status;
+    r
+}
