@@ -2,13 +2,17 @@
 //! AMI test client over real TCP, and a reader of the recorded transcripts.
 #![allow(dead_code)]
 
+use futures::{SinkExt, StreamExt};
+use nethcti_server::adapters::ami::codec::{AmiCodec, AmiMessage};
 use nethcti_server::adapters::ami::frame::Frame;
-use nethcti_server::adapters::sim::wire::parse_action;
+use nethcti_server::adapters::ami::transcript::{self as ami_transcript, Direction};
+use nethcti_server::adapters::sim::wire::decode_one;
 use nethcti_server::adapters::sim::{SimConfig, SimHandle, SimPbx};
 use std::path::PathBuf;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+use tokio_util::codec::Framed;
 use tokio_util::sync::CancellationToken;
 
 /// Guard against a hung test (not a timing assertion).
@@ -35,10 +39,9 @@ pub async fn start(cfg: SimConfig) -> Sim {
     Sim { handle, cancel }
 }
 
-/// An AMI client over TCP.
+/// An AMI client over TCP, framed with the shared AMI codec.
 pub struct Client {
-    sock: TcpStream,
-    buf: Vec<u8>,
+    io: Framed<TcpStream, AmiCodec>,
     seq: u64,
     /// Events received while waiting for responses, in order.
     pub events: Vec<Frame>,
@@ -50,12 +53,14 @@ impl Client {
         let addr = sim.handle.local_addr().expect("addr");
         let sock = TcpStream::connect(addr).await.expect("connect");
         let mut c = Self {
-            sock,
-            buf: Vec::new(),
+            io: Framed::new(sock, AmiCodec::new()),
             seq: 0,
             events: Vec::new(),
         };
-        let banner = c.read_line().await;
+        let banner = match c.next().await {
+            Some(AmiMessage::Banner(b)) => b,
+            other => panic!("expected the banner, got {other:?}"),
+        };
         (c, banner)
     }
 
@@ -76,50 +81,33 @@ impl Client {
         c
     }
 
-    async fn fill(&mut self) -> bool {
-        let mut tmp = [0u8; 8192];
-        match tokio::time::timeout(GUARD, self.sock.read(&mut tmp)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => false,
-            Ok(Ok(n)) => {
-                self.buf.extend_from_slice(&tmp[..n]);
-                true
-            }
+    async fn next(&mut self) -> Option<AmiMessage> {
+        match tokio::time::timeout(GUARD, self.io.next()).await {
+            Ok(Some(Ok(m))) => Some(m),
+            Ok(Some(Err(_))) | Ok(None) => None,
             Err(_) => panic!("no data from the simulator within the guard time"),
-        }
-    }
-
-    async fn read_line(&mut self) -> String {
-        loop {
-            if let Some(p) = self.buf.windows(2).position(|w| w == b"\r\n") {
-                let line: Vec<u8> = self.buf.drain(..p + 2).collect();
-                return String::from_utf8_lossy(&line[..p]).into_owned();
-            }
-            assert!(self.fill().await, "closed before a line");
         }
     }
 
     /// Reads the next message, `None` when the server closed the connection.
     pub async fn read_frame(&mut self) -> Option<Frame> {
         loop {
-            if let Some(p) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let raw: Vec<u8> = self.buf.drain(..p + 4).collect();
-                return Some(parse_action(&raw[..p]).expect("well-formed frame"));
-            }
-            if !self.fill().await {
-                return None;
+            match self.next().await? {
+                AmiMessage::Frame(f) => return Some(f),
+                AmiMessage::Banner(_) => continue,
             }
         }
     }
 
     /// Writes raw bytes.
     pub async fn write_raw(&mut self, b: &[u8]) {
-        self.sock.write_all(b).await.expect("write");
+        self.io.get_mut().write_all(b).await.expect("write");
     }
 
     /// Sends an action given as pairs.
     pub async fn send_only(&mut self, pairs: &[(&str, &str)]) {
         let f = Frame::from_pairs(pairs.iter().map(|(a, b)| (*a, *b)));
-        self.write_raw(f.to_wire().as_bytes()).await;
+        self.io.send(f).await.expect("send");
     }
 
     /// Sends an action and returns its response; events and list items received
@@ -131,7 +119,7 @@ impl Client {
 
     /// Sends a frame and returns its response.
     pub async fn send_frame(&mut self, f: &Frame) -> Frame {
-        self.write_raw(f.to_wire().as_bytes()).await;
+        self.io.send(f.clone()).await.expect("send");
         loop {
             let r = self.read_frame().await.expect("response");
             if r.response().is_some() && r.event().is_none() {
@@ -197,36 +185,17 @@ pub enum Record {
     Note(String),
 }
 
-/// Reads a transcript (`#<DIR> +<SECONDS> len=<N>` headers and raw bodies).
+/// Reads a transcript with the shared reader; bodies are decoded with the AMI codec.
 pub fn transcript(name: &str) -> Vec<Record> {
-    let d = std::fs::read(fixture(name)).expect("fixture");
-    let mut i = 0;
+    let records = ami_transcript::read(fixture(name)).expect("fixture");
     let mut out = Vec::new();
-    while i < d.len() {
-        let nl = d[i..].iter().position(|b| *b == b'\n').expect("header") + i;
-        let header = std::str::from_utf8(&d[i..nl]).expect("utf8 header");
-        let dir = &header[1..3];
-        let len: usize = header
-            .rsplit("len=")
-            .next()
-            .and_then(|n| n.parse().ok())
-            .expect("len");
-        let body = &d[nl + 1..nl + 1 + len];
-        i = nl + 1 + len + 1;
-        let text = String::from_utf8_lossy(body);
-        match dir {
-            "==" => out.push(Record::Note(text.into_owned())),
-            "<<" | ">>" if text.starts_with("Asterisk Call Manager") => {}
-            "<<" | ">>" => {
-                let trimmed = body.strip_suffix(b"\r\n\r\n").unwrap_or(body);
-                let f = parse_action(trimmed).expect("transcript frame");
-                out.push(if dir == "<<" {
-                    Record::Received(f)
-                } else {
-                    Record::Sent(f)
-                });
-            }
-            _ => panic!("bad direction {dir}"),
+    for r in records {
+        let text = String::from_utf8_lossy(&r.bytes).into_owned();
+        match r.direction {
+            Direction::Note => out.push(Record::Note(text)),
+            _ if text.starts_with("Asterisk Call Manager") => {}
+            Direction::Received => out.push(Record::Received(decode_one(&r.bytes).expect("frame"))),
+            Direction::Sent => out.push(Record::Sent(decode_one(&r.bytes).expect("frame"))),
         }
     }
     out

@@ -7,7 +7,8 @@ use super::config::SimConfig;
 use super::flows::{self, dial, hangup, hold, queue, FlowError};
 use super::model::channel::ChanState;
 use super::model::SimState;
-use super::wire::ActionDecoder;
+use super::wire;
+use crate::adapters::ami::codec::AmiMessage;
 use crate::adapters::ami::frame::Frame;
 use bytes::Bytes;
 use futures::StreamExt;
@@ -276,7 +277,7 @@ impl SimHandle {
         debug!(log, "AMI client connected");
         let _ = sock.set_nodelay(true);
         let (rd, wr) = sock.into_split();
-        let mut reader = FramedRead::new(rd, ActionDecoder);
+        let mut reader = FramedRead::new(rd, wire::codec());
         let mut out = BufWriter::with_capacity(64 * 1024, wr);
         if out.write_all(BANNER.as_bytes()).await.is_err() || out.flush().await.is_err() {
             return;
@@ -299,8 +300,13 @@ impl SimHandle {
                             warn!(log, "closing AMI session on bad input"; "error" => %e);
                             break;
                         }
-                        Some(Ok(f)) => f,
+                        Some(Ok(AmiMessage::Banner(_))) => continue,
+                        Some(Ok(AmiMessage::Frame(f))) => f,
                     };
+                    if let Err(e) = wire::check_action(&f) {
+                        warn!(log, "closing AMI session on garbage input"; "error" => %e);
+                        break;
+                    }
                     // Events produced before this action go out before its response.
                     if flush_pending(&mut out, rx.as_mut()).await.is_err() {
                         break;
