@@ -63,6 +63,19 @@ impl SimPbx {
         handle
     }
 
+    /// Starts the simulator on a free loopback port (for `--demo` and tests).
+    ///
+    /// # Errors
+    /// The bind error.
+    pub async fn start_loopback(
+        cfg: SimConfig,
+        log: Logger,
+        cancel: CancellationToken,
+    ) -> std::io::Result<SimHandle> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Ok(Self::start(cfg, listener, log, cancel))
+    }
+
     /// A simulator without a listener (for in-process use and unit tests).
     pub fn detached(
         mut cfg: SimConfig,
