@@ -3,10 +3,10 @@
 
 use anyhow::Context;
 use clap::Parser;
+use nethcti_server::adapters::config::{directory, doc::Doc};
 use nethcti_server::adapters::sim::{FloodConf, SimConfig, SimPbx};
-use nethcti_server::domain::directory::{AstObjects, Users};
 use slog::{info, o, Drain};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -48,18 +48,11 @@ struct Args {
     seed: u64,
 }
 
-fn read_json(dir: &Path, name: &str) -> anyhow::Result<serde_json::Value> {
-    let path = dir.join(name);
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
-}
-
 fn config(args: &Args) -> anyhow::Result<SimConfig> {
     let mut cfg = match &args.config_dir {
         Some(dir) => {
-            let users = Users::from_json(&read_json(dir, "users.json")?)?;
-            let objects = AstObjects::from_json(&read_json(dir, "ast_objects.json")?)?;
+            let users = directory::users(&Doc::load(dir, "users.json")?)?;
+            let objects = directory::ast_objects(&Doc::load(dir, "ast_objects.json")?)?;
             SimConfig::from_directory(&users, &objects)
         }
         None => SimConfig::lab(),
@@ -89,6 +82,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let decorator = slog_term::TermDecorator::new().stderr().build();
     let drain = slog_term::FullFormat::new(decorator).build().fuse();
+    let drain = slog::LevelFilter::new(drain, slog::Level::Info).fuse();
     let drain = slog_async::Async::new(drain).build().fuse();
     let log = slog::Logger::root(drain, o!("app" => "ami-sim"));
     let cfg = config(&args)?;

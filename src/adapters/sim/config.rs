@@ -123,6 +123,27 @@ impl SimConfig {
         }
     }
 
+    /// The `--demo` PBX: [`SimConfig::from_directory`], phones answering after 2 s,
+    /// `traffic_per_min` generated calls, AMI account `username`/`secret`.
+    pub fn demo(
+        users: &Users,
+        objects: &AstObjects,
+        traffic_per_min: u32,
+        username: &str,
+        secret: &str,
+    ) -> Self {
+        let mut cfg = Self::from_directory(users, objects);
+        cfg.traffic_per_min = traffic_per_min;
+        cfg.username = username.to_owned();
+        cfg.secret = secret.to_owned();
+        cfg.epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(cfg.epoch);
+        cfg.seed = cfg.epoch;
+        cfg
+    }
+
     /// Builds endpoints and queues from the directory: every main extension of a user
     /// becomes a registered phone named after the user, every trunk a trunk endpoint,
     /// every queue a ringall queue whose dynamic members are logged in at start.

@@ -7,7 +7,8 @@ use super::config::SimConfig;
 use super::flows::{self, dial, hangup, hold, queue, FlowError};
 use super::model::channel::ChanState;
 use super::model::SimState;
-use super::wire::ActionDecoder;
+use super::wire;
+use crate::adapters::ami::codec::AmiMessage;
 use crate::adapters::ami::frame::Frame;
 use bytes::Bytes;
 use futures::StreamExt;
@@ -60,6 +61,19 @@ impl SimPbx {
         tokio::spawn(async move { h.accept_loop(listener).await });
         handle.start_generators();
         handle
+    }
+
+    /// Starts the simulator on a free loopback port (for `--demo` and tests).
+    ///
+    /// # Errors
+    /// The bind error.
+    pub async fn start_loopback(
+        cfg: SimConfig,
+        log: Logger,
+        cancel: CancellationToken,
+    ) -> std::io::Result<SimHandle> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Ok(Self::start(cfg, listener, log, cancel))
     }
 
     /// A simulator without a listener (for in-process use and unit tests).
@@ -276,7 +290,7 @@ impl SimHandle {
         debug!(log, "AMI client connected");
         let _ = sock.set_nodelay(true);
         let (rd, wr) = sock.into_split();
-        let mut reader = FramedRead::new(rd, ActionDecoder);
+        let mut reader = FramedRead::new(rd, wire::codec());
         let mut out = BufWriter::with_capacity(64 * 1024, wr);
         if out.write_all(BANNER.as_bytes()).await.is_err() || out.flush().await.is_err() {
             return;
@@ -299,8 +313,17 @@ impl SimHandle {
                             warn!(log, "closing AMI session on bad input"; "error" => %e);
                             break;
                         }
-                        Some(Ok(f)) => f,
+                        Some(Ok(AmiMessage::Banner(_))) => continue,
+                        Some(Ok(AmiMessage::Frame(f))) => f,
                     };
+                    if let Err(e) = wire::check_action(&f) {
+                        warn!(log, "closing AMI session on garbage input"; "error" => %e);
+                        break;
+                    }
+                    // Events produced before this action go out before its response.
+                    if flush_pending(&mut out, rx.as_mut()).await.is_err() {
+                        break;
+                    }
                     match self.handle(&mut sess, &f, seed).await {
                         Step::Write(frames) => {
                             if write_frames(&mut out, &frames).await.is_err() {
@@ -399,6 +422,23 @@ async fn write_frames<W: tokio::io::AsyncWrite + Unpin>(
         out.write_all(f.to_wire().as_bytes()).await?;
     }
     out.flush().await
+}
+
+async fn flush_pending<W: tokio::io::AsyncWrite + Unpin>(
+    out: &mut BufWriter<W>,
+    rx: Option<&mut broadcast::Receiver<Bytes>>,
+) -> std::io::Result<()> {
+    let Some(rx) = rx else {
+        return Ok(());
+    };
+    loop {
+        match rx.try_recv() {
+            Ok(b) => out.write_all(&b).await?,
+            Err(broadcast::error::TryRecvError::Lagged(_)) => continue,
+            Err(_) => break,
+        }
+    }
+    Ok(())
 }
 
 async fn recv(

@@ -1,7 +1,9 @@
-//! Reading client actions off the socket: `Name: value` lines up to a blank line.
+//! Client input of a simulated AMI session: frames come from the shared [`AmiCodec`];
+//! this module only decides what is garbage (the session is then closed).
 //!
-//! Kept behind [`ActionDecoder`] so it can be swapped for the shared AMI codec.
+//! [`AmiCodec`]: crate::adapters::ami::codec::AmiCodec
 
+use crate::adapters::ami::codec::{AmiCodec, AmiMessage};
 use crate::adapters::ami::frame::Frame;
 use bytes::BytesMut;
 use tokio_util::codec::Decoder;
@@ -10,88 +12,56 @@ use tokio_util::codec::Decoder;
 pub const MAX_ACTION: usize = 64 * 1024;
 
 /// Why the input was rejected (the session is closed).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WireError {
-    /// Socket error.
-    #[error("i/o: {0}")]
-    Io(#[from] std::io::Error),
-    /// An action larger than [`MAX_ACTION`].
-    #[error("action larger than {MAX_ACTION} bytes")]
-    TooLarge,
     /// Not UTF-8.
     #[error("action is not UTF-8")]
     BadUtf8,
-    /// A line without `:`.
+    /// A line that is not `Name: value`.
     #[error("malformed line `{0}`")]
     Malformed(String),
 }
 
-/// Decodes client actions.
-#[derive(Debug, Default)]
-pub struct ActionDecoder;
-
-fn find_end(buf: &[u8]) -> Option<(usize, usize)> {
-    // Accept CRLF CRLF and bare LF LF.
-    let mut i = 0;
-    while i < buf.len() {
-        if buf[i] == b'\n' {
-            if buf.get(i + 1) == Some(&b'\n') {
-                return Some((i, i + 2));
-            }
-            if buf.get(i + 1) == Some(&b'\r') && buf.get(i + 2) == Some(&b'\n') {
-                return Some((i, i + 3));
-            }
-        }
-        i += 1;
-    }
-    None
+/// The codec used to read client actions.
+pub fn codec() -> AmiCodec {
+    AmiCodec::with_max_frame_bytes(MAX_ACTION)
 }
 
-/// Parses one action body (without the final blank line).
+fn valid_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'(' | b')' | b'.'))
+}
+
+/// Checks that a decoded action is made of `Name: value` lines only.
 ///
 /// # Errors
-/// [`WireError::BadUtf8`] or [`WireError::Malformed`].
-pub fn parse_action(body: &[u8]) -> Result<Frame, WireError> {
-    let text = std::str::from_utf8(body).map_err(|_| WireError::BadUtf8)?;
-    let mut f = Frame::new();
-    for line in text.split('\n') {
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() {
-            continue;
+/// [`WireError::BadUtf8`] when a value or name holds U+FFFD (invalid bytes),
+/// [`WireError::Malformed`] for a line without `:` or a name with spaces.
+pub fn check_action(f: &Frame) -> Result<(), WireError> {
+    for (n, v) in f.fields() {
+        if n.contains('\u{FFFD}') || v.contains('\u{FFFD}') {
+            return Err(WireError::BadUtf8);
         }
-        let (n, v) = line
-            .split_once(':')
-            .ok_or_else(|| WireError::Malformed(line.chars().take(80).collect()))?;
-        f.push(n.trim(), v.trim_start());
+        if !valid_name(n) {
+            return Err(WireError::Malformed(n.chars().take(80).collect()));
+        }
     }
-    Ok(f)
+    Ok(())
 }
 
-impl Decoder for ActionDecoder {
-    type Item = Frame;
-    type Error = WireError;
-
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Frame>, WireError> {
-        loop {
-            // Skip blank lines between actions.
-            while src.first() == Some(&b'\r') || src.first() == Some(&b'\n') {
-                let _ = src.split_to(1);
-            }
-            match find_end(src) {
-                Some((end, next)) => {
-                    if end > MAX_ACTION {
-                        return Err(WireError::TooLarge);
-                    }
-                    let chunk = src.split_to(next);
-                    let f = parse_action(&chunk[..end])?;
-                    if f.is_empty() {
-                        continue;
-                    }
-                    return Ok(Some(f));
-                }
-                None if src.len() > MAX_ACTION => return Err(WireError::TooLarge),
-                None => return Ok(None),
-            }
+/// Decodes one complete message from raw bytes (tests and tools).
+pub fn decode_one(raw: &[u8]) -> Option<Frame> {
+    let mut buf = BytesMut::from(raw);
+    if !raw.ends_with(b"\r\n\r\n") && !raw.ends_with(b"\n\n") {
+        buf.extend_from_slice(b"\r\n\r\n");
+    }
+    let mut c = codec();
+    loop {
+        match c.decode(&mut buf) {
+            Ok(Some(AmiMessage::Frame(f))) => return Some(f),
+            Ok(Some(AmiMessage::Banner(_))) => continue,
+            _ => return None,
         }
     }
 }
@@ -101,17 +71,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decodes_two_actions_and_rejects_garbage() {
-        let mut d = ActionDecoder;
-        let mut b = BytesMut::from(&b"Action: Ping\r\nActionID: 1\r\n\r\nAction: Logoff\n\n"[..]);
-        let f = d.decode(&mut b).expect("ok").expect("frame");
+    fn accepts_actions_and_flags_garbage() {
+        let f = decode_one(b"Action: Ping\r\nActionID: 1\r\n\r\n").expect("frame");
         assert_eq!(f.get("actionid"), Some("1"));
-        let f = d.decode(&mut b).expect("ok").expect("frame");
-        assert_eq!(f.get("Action"), Some("Logoff"));
-        assert!(d.decode(&mut b).expect("ok").is_none());
-        let mut bad = BytesMut::from(&b"garbage line\r\n\r\n"[..]);
-        assert!(matches!(d.decode(&mut bad), Err(WireError::Malformed(_))));
-        let mut big = BytesMut::from(vec![b'a'; MAX_ACTION + 1].as_slice());
-        assert!(matches!(d.decode(&mut big), Err(WireError::TooLarge)));
+        assert_eq!(check_action(&f), Ok(()));
+        let g = decode_one(b"this is not ami\r\n\r\n").expect("frame");
+        assert_eq!(
+            check_action(&g),
+            Err(WireError::Malformed("this is not ami".into()))
+        );
+        let u = decode_one(b"Action: P\xffng\r\n\r\n").expect("frame");
+        assert_eq!(check_action(&u), Err(WireError::BadUtf8));
     }
 }

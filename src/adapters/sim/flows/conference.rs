@@ -61,6 +61,7 @@ pub fn join(st: &mut SimState, caller: &str, room: &str) {
         });
     }
     if first {
+        st.hint_event(room, "internal", &format!("confbridge:{room}"), true);
         st.emit_chan_with("MusicOnHoldStart", caller, &[("Class", "default".into())]);
         conf_event(st, "ConfbridgeStart", room, None, &[]);
         conf_event(st, "ConfbridgeJoin", room, Some(caller), &flags);
@@ -113,6 +114,10 @@ pub fn leave(st: &mut SimState, ch: &str) {
         if let Some(r) = st.rooms.remove(&room) {
             st.bridge_destroy(&r.bridge);
         }
+        st.hint_event(&room, "internal", &format!("confbridge:{room}"), false);
+        // The announcer channel of the room comes and goes.
+        st.device_state_event(&format!("CBAnn/{room}"), "INUSE");
+        st.device_state_event(&format!("CBAnn/{room}"), "UNKNOWN");
         st.emit_chan_with("SoftHangupRequest", ch, &[("Cause", "16".into())]);
     } else {
         st.bridge_leave(ch);

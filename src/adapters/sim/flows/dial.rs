@@ -231,7 +231,12 @@ pub fn unavailable(st: &mut SimState, caller: &str) {
         c.priority = 7;
     }
     st.emit_chan_with("SoftHangupRequest", caller, &[("Cause", "16".into())]);
+    let ep = st
+        .chan(caller)
+        .map(|c| c.endpoint.clone())
+        .unwrap_or_default();
     st.destroy(caller, 3, Some(404));
+    st.coalesce_state(&ep);
 }
 
 /// Dialled phone is in DND: the dialplan runs `Busy()`.

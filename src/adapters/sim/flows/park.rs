@@ -59,6 +59,12 @@ pub fn park(st: &mut SimState, ch: &str, timeout_channel: Option<&str>) -> Resul
     if let Some(f) = parked_frame(st, "ParkedCall", space, true) {
         st.out.push(f);
     }
+    st.hint_event(
+        &space.to_string(),
+        "parkedcalls",
+        &format!("park:{space}@parkedcalls"),
+        true,
+    );
     st.bridge_leave(ch);
     let lot_bridge = match st.lot.bridge.clone() {
         Some(b) if st.bridges.contains_key(&b) => b,
@@ -124,6 +130,12 @@ pub fn pickup(st: &mut SimState, caller: &str, space: u32) {
         st.out.push(f);
     }
     st.lot.spaces.remove(&space);
+    st.hint_event(
+        &space.to_string(),
+        "parkedcalls",
+        &format!("park:{space}@parkedcalls"),
+        false,
+    );
     let p = parked.channel;
     st.emit_chan("MusicOnHoldStop", &p);
     st.bridge_leave(&p);
@@ -143,6 +155,12 @@ pub fn give_up(st: &mut SimState, ch: &str) {
             st.out.push(f);
         }
         st.lot.spaces.remove(&space);
+        st.hint_event(
+            &space.to_string(),
+            "parkedcalls",
+            &format!("park:{space}@parkedcalls"),
+            false,
+        );
     }
     st.emit_chan("MusicOnHoldStop", ch);
     st.bridge_leave(ch);
@@ -161,6 +179,12 @@ pub fn time_out(st: &mut SimState, space: u32) {
         st.out.push(f);
     }
     st.lot.spaces.remove(&space);
+    st.hint_event(
+        &space.to_string(),
+        "parkedcalls",
+        &format!("park:{space}@parkedcalls"),
+        false,
+    );
     st.emit_chan("MusicOnHoldStop", &p.channel);
     st.bridge_leave(&p.channel);
     st.destroy(&p.channel, 16, None);

@@ -353,6 +353,9 @@ impl SimState {
         if let Some(c) = self.chan_mut(&two) {
             c.pbx = true;
         }
+        let dev = format!("Local/{exten}@{context}");
+        self.device_state_event(&dev, "INUSE");
+        self.device_state_event(&dev, "INUSE");
         (one, two)
     }
 
@@ -406,6 +409,11 @@ impl SimState {
             c.state = state;
         }
         self.emit_chan("Newstate", ch);
+        if state == ChanState::Ringing && ch.starts_with("Local/") {
+            if let Some((base, _)) = ch.trim_start_matches("Local/").rsplit_once('-') {
+                self.device_state_event(&format!("Local/{base}"), "INUSE");
+            }
+        }
     }
 
     /// Sets the connected line and emits `NewConnectedLine`.
@@ -475,6 +483,13 @@ impl SimState {
         self.emit_chan_with("Hangup", ch, &extra);
         let removed = self.channels.remove(ch);
         self.order.retain(|n| n != ch);
+        if let Some(dev) = ch
+            .strip_prefix("Local/")
+            .and_then(|r| r.rsplit_once('-'))
+            .map(|(base, _)| format!("Local/{base}"))
+        {
+            self.device_state_event(&dev, "NOT_INUSE");
+        }
         self.processed += 1;
         if let Some(c) = removed {
             if let Some(e) = self.endpoints.get_mut(&c.endpoint) {

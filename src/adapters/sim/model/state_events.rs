@@ -103,4 +103,30 @@ impl SimState {
             .with("State", state);
         self.out.push(f);
     }
+
+    /// Emits a hint `ExtensionStatus` plus the matching `DeviceStateChange`.
+    pub fn hint_event(&mut self, exten: &str, context: &str, hint: &str, busy: bool) {
+        let (code, text) = if busy { (1, "InUse") } else { (0, "Idle") };
+        let f = self
+            .event("ExtensionStatus", "call,all")
+            .with("Exten", exten)
+            .with("Context", context)
+            .with("Hint", hint)
+            .with("Status", code.to_string())
+            .with("StatusText", text);
+        self.out.push(f);
+        self.device_state_event(hint, if busy { "INUSE" } else { "NOT_INUSE" });
+    }
+
+    /// Drops the not yet sent state events of endpoint `id`: a channel that appeared
+    /// and vanished within one step never shows in Asterisk's device state.
+    pub fn coalesce_state(&mut self, id: &str) {
+        let dev = format!("PJSIP/{id}");
+        self.out.retain(|f| match f.event() {
+            Some("DeviceStateChange") => f.get("Device") != Some(dev.as_str()),
+            Some("ExtensionStatus") => f.get("Hint") != Some(dev.as_str()),
+            Some("QueueMemberStatus") => f.get("Interface") != Some(dev.as_str()),
+            _ => true,
+        });
+    }
 }
