@@ -1,0 +1,9 @@
+//! REST API integration tests: the HTTP adapter served on a random port, driven with a
+//! real HTTP client.
+
+mod cors;
+mod helpers;
+mod login;
+mod presence;
+mod reads;
+mod tokens;
