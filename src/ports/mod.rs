@@ -3,3 +3,4 @@
 pub mod clock;
 pub mod credentials;
 pub mod pbx;
+pub mod phone_api;

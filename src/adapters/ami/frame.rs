@@ -23,6 +23,13 @@ impl Frame {
         Self::default()
     }
 
+    /// An empty frame with room for `n` fields.
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            fields: Vec::with_capacity(n),
+        }
+    }
+
     /// A frame from `(name, value)` pairs, in order.
     pub fn from_pairs<N: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (N, V)>,

@@ -1,0 +1,36 @@
+//! Tunables of the socket.io push channel (timeouts, queue sizes, Engine.IO heartbeat).
+
+use std::time::Duration;
+
+/// Settings of the push channel; [`Default`] gives the production values.
+#[derive(Debug, Clone)]
+pub struct PushConfig {
+    /// Engine.IO server ping period (the original server uses 25 s).
+    pub ping_interval: Duration,
+    /// How long the server waits for the client's pong before dropping it.
+    pub ping_timeout: Duration,
+    /// A socket that has not logged in successfully after this long is disconnected.
+    pub login_timeout: Duration,
+    /// Capacity of each logged-in socket's outbound queue; overflowing it disconnects the socket.
+    pub queue_capacity: usize,
+    /// Capacity of each socket's Engine.IO packet channel (socketioxide's `max_buffer_size`).
+    pub engine_queue_capacity: usize,
+    /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default).
+    pub max_payload: u64,
+    /// Time given to plain HTTP connections to finish on shutdown before they are cut.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        Self {
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
+            login_timeout: Duration::from_secs(60),
+            queue_capacity: 1024,
+            engine_queue_capacity: 128,
+            max_payload: 1_000_000,
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! socket.io namespace handlers: connect, `login`, `ping`, `message`, `takeOverAck`, disconnect, login timeout.
+
+use serde_json::Value;
+use slog::{debug, info};
+use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::socket::DisconnectReason;
+use socketioxide::SocketIo;
+
+use super::broadcast::{Audience, Broadcast};
+use super::events::MESSAGE;
+use super::hub::{disconnect, PushHub};
+use super::login::handle_login;
+
+/// Installs the handlers of the default namespace `/`.
+pub(crate) fn attach(io: &SocketIo, hub: PushHub) {
+    io.ns("/", move |socket: SocketRef| {
+        let hub = hub.clone();
+        async move { on_connect(hub, socket) }
+    });
+}
+
+fn on_connect(hub: PushHub, socket: SocketRef) {
+    debug!(hub.inner.log, "socket connected"; "sid" => %socket.id);
+    let h = hub.clone();
+    socket.on(
+        "login",
+        move |s: SocketRef, TryData(data): TryData<Value>| {
+            let hub = h.clone();
+            async move { handle_login(hub, s, data.ok()).await }
+        },
+    );
+    // Spec §1: the ack carries no argument (`43<id>[]`); allowed before login.
+    socket.on("ping", async |ack: AckSender| {
+        let _ = ack.send(&[(); 0]);
+    });
+    let h = hub.clone();
+    socket.on(
+        "message",
+        move |s: SocketRef, TryData(data): TryData<Value>| {
+            let hub = h.clone();
+            async move {
+                if let Ok(data) = data {
+                    relay(&hub, &s, data);
+                }
+            }
+        },
+    );
+    // Login never waits for this ack (see `login`), so it is only accepted.
+    socket.on("takeOverAck", async || {});
+    let h = hub.clone();
+    socket.on_disconnect(move |s: SocketRef, reason: DisconnectReason| {
+        let hub = h.clone();
+        async move {
+            if let Some(session) = hub.unregister(s.id) {
+                info!(hub.inner.log, "socket disconnected";
+                    "sid" => %s.id, "user" => session.user.username, "reason" => %reason);
+            }
+        }
+    });
+    spawn_login_timeout(hub, socket);
+}
+
+/// Closes the socket if it has not logged in within the configured timeout.
+fn spawn_login_timeout(hub: PushHub, socket: SocketRef) {
+    let timeout = hub.inner.config.login_timeout;
+    tokio::spawn(async move {
+        tokio::time::sleep(timeout).await;
+        if socket.connected() && hub.inner.registry.user_of(socket.id).is_none() {
+            info!(hub.inner.log, "socket never logged in, closing"; "sid" => %socket.id);
+            disconnect(&socket, &hub.inner.log);
+        }
+    });
+}
+
+/// Spec §7: relays `message` unchanged to `destUser`'s sockets.
+///
+/// Unlike the original (quirk 7) the sender must be logged in; `screenSharingStart` also
+/// needs the `screen_sharing` permission.
+fn relay(hub: &PushHub, socket: &SocketRef, data: Value) {
+    let Some(sender) = hub.inner.registry.user_of(socket.id) else {
+        debug!(hub.inner.log, "message from socket not logged in dropped"; "sid" => %socket.id);
+        return;
+    };
+    let screen_sharing = data.get("message").and_then(Value::as_str) == Some("screenSharingStart");
+    if screen_sharing && !sender.permissions.screen_sharing {
+        info!(hub.inner.log, "screen sharing message dropped: no permission";
+            "user" => &sender.username);
+        return;
+    }
+    let Some(dest) = data.get("destUser").and_then(Value::as_str) else {
+        debug!(hub.inner.log, "message without destUser dropped"; "user" => &sender.username);
+        return;
+    };
+    let event = Broadcast::new(
+        MESSAGE,
+        Audience::Users(vec![dest.to_owned()]),
+        data.clone(),
+    );
+    if let Err(e) = hub.publish(&event) {
+        info!(hub.inner.log, "message relay failed"; "error" => %e);
+    }
+}

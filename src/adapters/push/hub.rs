@@ -1,0 +1,210 @@
+//! The push hub: the handle the integrator publishes through and closes users' sockets with.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use slog::{debug, info, warn, Logger};
+use socketioxide::{extract::SocketRef, socket::Sid};
+use tokio::sync::{broadcast, mpsc::error::TrySendError};
+
+use super::broadcast::Broadcast;
+use super::config::PushConfig;
+use super::encoded::EncodeCache;
+use super::error::PushError;
+use super::kill::KillSwitch;
+use super::registry::{Registry, Session};
+use super::user::{SocketAuthenticator, UaType};
+
+/// Lifecycle notifications for the integrator (auto queue login, auto presence, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// A socket of `username` logged in (spec §4.5 step 5).
+    LoggedIn {
+        /// Canonical username.
+        username: String,
+        /// Declared user agent type.
+        ua_type: Option<UaType>,
+    },
+    /// The last logged-in socket of `username` went away (spec §8, simplified: no User-Agent test).
+    AllDisconnected {
+        /// Canonical username.
+        username: String,
+    },
+}
+
+/// A logged-in socket as seen from outside (diagnostics and tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// socket.io socket id.
+    pub sid: String,
+    /// Canonical username.
+    pub username: String,
+    /// Declared user agent type.
+    pub ua_type: Option<UaType>,
+    /// Original room names joined, e.g. `queues_ast_evt_clear`.
+    pub rooms: Vec<&'static str>,
+}
+
+/// What one [`PushHub::publish`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishOutcome {
+    /// Sequence number carried by the event (`{"_seq": n}` trailing argument).
+    pub seq: u64,
+    /// Sockets the event was queued for.
+    pub queued: usize,
+    /// Usernames of sockets disconnected because their queue overflowed.
+    pub overflowed: Vec<String>,
+}
+
+/// Cloneable handle on the push channel.
+#[derive(Clone)]
+pub struct PushHub {
+    pub(crate) inner: Arc<HubInner>,
+}
+
+pub(crate) struct HubInner {
+    pub(crate) registry: Registry,
+    seq: AtomicU64,
+    pub(crate) auth: Arc<dyn SocketAuthenticator>,
+    pub(crate) config: PushConfig,
+    pub(crate) log: Logger,
+    events: broadcast::Sender<SessionEvent>,
+}
+
+impl PushHub {
+    pub(crate) fn new(auth: Arc<dyn SocketAuthenticator>, config: PushConfig, log: Logger) -> Self {
+        let (events, _) = broadcast::channel(256);
+        Self {
+            inner: Arc::new(HubInner {
+                registry: Registry::default(),
+                seq: AtomicU64::new(0),
+                auth,
+                config,
+                log,
+                events,
+            }),
+        }
+    }
+
+    /// Queues `event` for every recipient without waiting; never blocks on a slow client.
+    ///
+    /// Each payload variant is serialised at most once. Sockets whose queue is full are
+    /// disconnected (and logged) and listed in the outcome.
+    ///
+    /// # Errors
+    /// [`PushError::Encode`] if a payload cannot be serialised (JSON values always can).
+    pub fn publish(&self, event: &Broadcast) -> Result<PublishOutcome, PushError> {
+        let seq = self.inner.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut cache = EncodeCache::new(event, seq);
+        let mut queued = 0;
+        let mut full = Vec::new();
+        {
+            let sessions = self.inner.registry.lock();
+            for (sid, session) in sessions.iter() {
+                let Some(variant) = event.variant_for(&session.user, &session.rooms) else {
+                    continue;
+                };
+                match session.tx.try_send(cache.get(variant)?) {
+                    Ok(()) => queued += 1,
+                    Err(TrySendError::Full(_)) => full.push(*sid),
+                    Err(TrySendError::Closed(_)) => {}
+                }
+            }
+        }
+        let overflowed = full
+            .into_iter()
+            .filter_map(|sid| self.drop_slow(sid, event.event()))
+            .collect();
+        Ok(PublishOutcome {
+            seq,
+            queued,
+            overflowed,
+        })
+    }
+
+    /// Disconnects every socket of `username` (logout, token expiry); returns how many.
+    pub fn close_user(&self, username: &str) -> usize {
+        let sids = self.inner.registry.sids_of(username, None);
+        let mut closed = 0;
+        for sid in sids {
+            if let Some(session) = self.unregister(sid) {
+                info!(self.inner.log, "closing user socket"; "user" => username, "sid" => %sid);
+                disconnect(&session.socket, &self.inner.log);
+                closed += 1;
+            }
+        }
+        closed
+    }
+
+    /// The logged-in sockets.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        self.inner
+            .registry
+            .lock()
+            .iter()
+            .map(|(sid, s)| SessionInfo {
+                sid: sid.to_string(),
+                username: s.user.username.clone(),
+                ua_type: s.ua_type,
+                rooms: s.rooms.names(),
+            })
+            .collect()
+    }
+
+    /// Subscribes to login / all-disconnected notifications.
+    pub fn session_events(&self) -> broadcast::Receiver<SessionEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The sequence number of the last published event (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.inner.seq.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn notify(&self, event: SessionEvent) {
+        // No subscriber is fine.
+        let _ = self.inner.events.send(event);
+    }
+
+    /// Removes a session, notifying when it was the user's last one.
+    pub(crate) fn unregister(&self, sid: Sid) -> Option<Session> {
+        let (session, last) = self.inner.registry.remove(sid)?;
+        if last {
+            self.notify(SessionEvent::AllDisconnected {
+                username: session.user.username.clone(),
+            });
+        }
+        Some(session)
+    }
+
+    fn drop_slow(&self, sid: Sid, event: &str) -> Option<String> {
+        let session = self.unregister(sid)?;
+        warn!(self.inner.log, "socket queue overflow, disconnecting slow client";
+            "user" => &session.user.username, "sid" => %sid, "event" => event,
+            "capacity" => self.inner.config.queue_capacity);
+        cut(&session.socket, &self.inner.log);
+        Some(session.user.username)
+    }
+}
+
+/// Graceful server-side disconnect (`io server disconnect` on the client); cuts the
+/// connection if the DISCONNECT packet cannot be queued.
+pub(crate) fn disconnect(socket: &SocketRef, log: &Logger) {
+    if let Err(e) = socket.clone().disconnect() {
+        debug!(log, "disconnect packet not queued, cutting"; "sid" => %socket.id, "error" => %e);
+        cut(socket, log);
+    }
+}
+
+/// Cuts the socket's connection through its kill switch (a stuck client reads nothing more).
+pub(crate) fn cut(socket: &SocketRef, log: &Logger) {
+    match socket.req_parts().extensions.get::<KillSwitch>() {
+        Some(switch) => switch.fire(),
+        None => {
+            // Not served by `serve`: fall back to the protocol-level disconnect.
+            if let Err(e) = socket.clone().disconnect() {
+                warn!(log, "cannot disconnect socket"; "sid" => %socket.id, "error" => %e);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The logged-in sockets: one [`Session`] per socket id, with its user, rooms and outbound queue.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use socketioxide::{extract::SocketRef, socket::Sid};
+use tokio::sync::mpsc;
+
+use super::encoded::Encoded;
+use super::rooms::RoomSet;
+use super::user::{SocketUser, UaType};
+
+/// A logged-in socket.
+pub(crate) struct Session {
+    pub(crate) socket: SocketRef,
+    pub(crate) user: SocketUser,
+    pub(crate) ua_type: Option<UaType>,
+    pub(crate) rooms: RoomSet,
+    pub(crate) tx: mpsc::Sender<Arc<Encoded>>,
+}
+
+/// The map of logged-in sockets; short critical sections only, never held across `.await`.
+#[derive(Default)]
+pub(crate) struct Registry {
+    sessions: Mutex<HashMap<Sid, Session>>,
+}
+
+impl Registry {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<Sid, Session>> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers `session`, returning the one it replaces (a re-login on the same socket).
+    pub(crate) fn insert(&self, sid: Sid, session: Session) -> Option<Session> {
+        self.lock().insert(sid, session)
+    }
+
+    /// Unregisters a socket; the flag tells whether it was its user's last session.
+    pub(crate) fn remove(&self, sid: Sid) -> Option<(Session, bool)> {
+        let mut sessions = self.lock();
+        let session = sessions.remove(&sid)?;
+        let last = !sessions
+            .values()
+            .any(|s| s.user.username == session.user.username);
+        Some((session, last))
+    }
+
+    /// The user logged in on `sid`, if any.
+    pub(crate) fn user_of(&self, sid: Sid) -> Option<SocketUser> {
+        self.lock().get(&sid).map(|s| s.user.clone())
+    }
+
+    /// Socket ids of `username`'s sessions (all of them, or only those with `ua_type`).
+    pub(crate) fn sids_of(&self, username: &str, ua_type: Option<UaType>) -> Vec<Sid> {
+        self.lock()
+            .iter()
+            .filter(|(_, s)| s.user.username == username)
+            .filter(|(_, s)| ua_type.is_none() || s.ua_type == ua_type)
+            .map(|(sid, _)| *sid)
+            .collect()
+    }
+
+    /// The sockets of `sids` still registered.
+    pub(crate) fn sockets(&self, sids: &[Sid]) -> Vec<SocketRef> {
+        let sessions = self.lock();
+        sids.iter()
+            .filter_map(|sid| sessions.get(sid).map(|s| s.socket.clone()))
+            .collect()
+    }
+}

@@ -1,0 +1,112 @@
+//! Building the socket.io service around the warp routes, and serving it on a listener.
+
+use std::error::Error as StdError;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{Request, Response};
+use hyper::body::{Body, Incoming};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use slog::{debug, info, warn, Logger};
+use socketioxide::service::SocketIoService;
+use socketioxide::SocketIo;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+use super::config::PushConfig;
+use super::handlers::attach;
+use super::hub::PushHub;
+use super::kill::{KillSwitch, KillableIo};
+use super::user::SocketAuthenticator;
+
+type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// Wraps `inner` (e.g. `warp::service(routes)`) so `/socket.io/` is answered by socket.io
+/// (Engine.IO 4, websocket and polling) and every other path by `inner`.
+///
+/// Returns the service to [`serve`] (clone it to serve several listeners; they share one
+/// hub) and the [`PushHub`] to publish through.
+pub fn build<S: Clone>(
+    inner: S,
+    auth: Arc<dyn SocketAuthenticator>,
+    config: PushConfig,
+    log: Logger,
+) -> (SocketIoService<S>, PushHub) {
+    let (svc, io) = SocketIo::builder()
+        .ping_interval(config.ping_interval)
+        .ping_timeout(config.ping_timeout)
+        .max_payload(config.max_payload)
+        .max_buffer_size(config.engine_queue_capacity.max(1))
+        .build_with_inner_svc(inner);
+    let hub = PushHub::new(auth, config, log);
+    attach(&io, hub.clone());
+    (svc, hub)
+}
+
+/// Serves `svc` on `listener` (HTTP/1 with upgrades) until `shutdown` is cancelled.
+///
+/// On shutdown it stops accepting, lets plain HTTP connections finish for `grace`, then
+/// cuts whatever is left, websockets included.
+pub async fn serve<S, B>(
+    listener: TcpListener,
+    svc: S,
+    shutdown: CancellationToken,
+    grace: Duration,
+    log: Logger,
+) where
+    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let graceful = GracefulShutdown::new();
+    let hard = CancellationToken::new();
+    info!(log, "push listener started"; "addr" => ?listener.local_addr().ok());
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, peer) = match accepted {
+            Ok(ok) => ok,
+            Err(e) => {
+                // EMFILE and friends: back off instead of spinning.
+                warn!(log, "accept failed"; "error" => %e);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let switch = KillSwitch::new(hard.child_token());
+        let io = TokioIo::new(KillableIo::new(stream, &switch));
+        let tagged = svc.clone().map_request(move |mut req: Request<Incoming>| {
+            req.extensions_mut().insert(switch.clone());
+            req
+        });
+        let conn = builder
+            .serve_connection_with_upgrades(io, TowerToHyperService::new(tagged))
+            .into_owned();
+        let conn = graceful.watch(conn);
+        let log = log.clone();
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                debug!(log, "connection ended with error"; "peer" => %peer, "error" => %e);
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(grace) => {
+            debug!(log, "grace period over, cutting remaining connections");
+        }
+    }
+    hard.cancel();
+    info!(log, "push listener stopped");
+}

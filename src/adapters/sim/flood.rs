@@ -1,0 +1,67 @@
+//! Flood mode for benchmarks: `N` extra extensions and `M` call loops kept up
+//! concurrently, throttled to a target number of AMI events per second.
+
+use super::config::{EndpointConf, FloodConf, SimConfig};
+use super::flows::{dial, hangup};
+use super::server::SimHandle;
+use slog::info;
+use std::time::{Duration, Instant};
+
+/// First extension number of the flood endpoints.
+pub const FIRST: u32 = 10_000;
+
+/// Adds `n` registered phones `10000`.. named `Flood <n>`.
+pub fn add_endpoints(cfg: &mut SimConfig, n: usize) {
+    for i in 0..n as u32 {
+        let id = (FIRST + i).to_string();
+        if cfg.endpoints.iter().any(|e| e.id == id) {
+            continue;
+        }
+        cfg.endpoints.push(EndpointConf {
+            id,
+            name: format!("Flood {i}"),
+            trunk: false,
+            registered: true,
+        });
+    }
+}
+
+/// Runs the flood until the simulator stops.
+pub async fn run(h: SimHandle, fl: FloodConf) {
+    let n = fl.extensions.max(2);
+    let m = fl.concurrent_calls.max(1).min(n / 2);
+    info!(h.log(), "flood mode"; "extensions" => n, "calls" => m, "events_per_sec" => fl.events_per_sec);
+    let start = Instant::now();
+    for k in 0..m {
+        let h = h.clone();
+        let a = (FIRST + (2 * k) as u32).to_string();
+        let b = (FIRST + (2 * k + 1) as u32).to_string();
+        let target = fl.events_per_sec;
+        tokio::spawn(async move {
+            let base = h.events_sent();
+            loop {
+                if h.cancel_token().is_cancelled() {
+                    return;
+                }
+                if target > 0 {
+                    let sent = h.events_sent().saturating_sub(base);
+                    let allowed = target.saturating_mul(start.elapsed().as_millis() as u64) / 1000;
+                    if sent > allowed {
+                        let ahead_ms = (sent - allowed) * 1000 / target;
+                        tokio::time::sleep(Duration::from_millis(ahead_ms.clamp(1, 1000))).await;
+                        continue;
+                    }
+                }
+                let _ = h.with(|st| -> Result<(), super::flows::FlowError> {
+                    let caller = dial::phone_dial(st, &a, &b)?;
+                    let callee = st.chan(&caller).and_then(|c| c.peer.clone());
+                    if let Some(callee) = callee {
+                        dial::answer(st, &callee)?;
+                    }
+                    hangup::hangup(st, &caller, hangup::By::Phone)
+                });
+                tokio::task::yield_now().await;
+            }
+        });
+    }
+}
