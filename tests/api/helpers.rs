@@ -15,7 +15,6 @@ use nethcti_server::domain::directory::{AstObjects, Profiles, Users};
 use nethcti_server::domain::policy::Forwarding;
 use nethcti_server::ports::clock::ManualClock;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -261,17 +260,16 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(TestOptions::default()).await
 }
 
-pub async fn spawn_app_with(opts: TestOptions) -> TestApp {
-    let log = slog::Logger::root(slog::Discard, slog::o!());
-    let (tmp, state_dir) = match &opts.state_dir {
-        Some(d) => (None, d.clone()),
-        None => {
-            let t = tempfile::tempdir().expect("tempdir");
-            let p = t.path().to_path_buf();
-            (Some(Arc::new(t)), p)
-        }
-    };
-    let clock = Arc::new(ManualClock::new(T0));
+/// Where the directory, read config, auth settings and credentials come from.
+pub struct Inputs {
+    pub directory: Directory,
+    pub config: ApiConfig,
+    pub settings: AuthSettings,
+    pub credentials: Arc<dyn nethcti_server::ports::credentials::Credentials>,
+}
+
+/// The in-test config set (small, with cheap password hashes).
+pub fn test_inputs(opts: &TestOptions) -> Inputs {
     let creds = Arc::new(FileCredentials::from_json(passwords(), "test").expect("passwords"));
     let settings = AuthSettings {
         enabled: true,
@@ -279,24 +277,15 @@ pub async fn spawn_app_with(opts: TestOptions) -> TestApp {
         unauthe_call: Default::default(),
         rate_limit: opts.rate_limit,
     };
-    let auth = AuthService::new(
-        settings,
-        creds,
-        Some(TokenFile::in_dir(&state_dir)),
-        clock.clone(),
-        log.clone(),
-    )
-    .expect("auth service");
     let directory = Directory {
         users: Users::from_json(&users_json()).expect("users"),
         profiles: Profiles::from_json(&profiles_json()).expect("profiles"),
         ast_objects: AstObjects::from_json(&ast_objects_json()).expect("ast objects"),
     };
-    let mut groups = BTreeMap::new();
-    groups.insert(
+    let groups = vec![(
         "Sales".to_owned(),
         vec!["alice".to_owned(), "bob".to_owned()],
-    );
+    )];
     let config = ApiConfig {
         hostname: "pbx.example.com".into(),
         publichost: "voice.example.com".into(),
@@ -313,9 +302,68 @@ pub async fn spawn_app_with(opts: TestOptions) -> TestApp {
         }],
         ..ApiConfig::default()
     };
+    Inputs {
+        directory,
+        config,
+        settings,
+        credentials: creds,
+    }
+}
+
+/// The repository's `fixtures/config` set, loaded by the config adapter.
+pub fn fixture_inputs() -> Inputs {
+    use nethcti_server::adapters::http::from_config;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
+    let cfg = nethcti_server::adapters::config::load(&dir).expect("fixtures/config loads");
+    Inputs {
+        directory: from_config::directory(&cfg),
+        config: from_config::api_config(&cfg, None),
+        settings: from_config::auth_settings(&cfg),
+        credentials: from_config::credentials(&cfg).expect("passwords.json"),
+    }
+}
+
+pub async fn spawn_app_with(opts: TestOptions) -> TestApp {
+    let inputs = test_inputs(&opts);
+    spawn_from(opts, inputs, fill_view).await
+}
+
+pub async fn spawn_app_from(
+    opts: TestOptions,
+    inputs: Inputs,
+    fill: fn(&MemorySwitchboard),
+) -> TestApp {
+    spawn_from(opts, inputs, fill).await
+}
+
+async fn spawn_from(opts: TestOptions, inputs: Inputs, fill: fn(&MemorySwitchboard)) -> TestApp {
+    let log = slog::Logger::root(slog::Discard, slog::o!());
+    let (tmp, state_dir) = match &opts.state_dir {
+        Some(d) => (None, d.clone()),
+        None => {
+            let t = tempfile::tempdir().expect("tempdir");
+            let p = t.path().to_path_buf();
+            (Some(Arc::new(t)), p)
+        }
+    };
+    let clock = Arc::new(ManualClock::new(T0));
+    let Inputs {
+        directory,
+        config,
+        settings,
+        credentials,
+    } = inputs;
+    let auth = AuthService::new(
+        settings,
+        credentials,
+        Some(TokenFile::in_dir(&state_dir)),
+        clock.clone(),
+        log.clone(),
+    )
+    .expect("auth service");
     let pbx = Arc::new(FakePbx::new());
     let view = Arc::new(MemorySwitchboard::new());
-    fill_view(&view);
+    fill(&view);
     let app = Arc::new(HttpApp {
         auth,
         directory: RwLock::new(Arc::new(directory)),

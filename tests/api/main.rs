@@ -2,6 +2,7 @@
 //! real HTTP client.
 
 mod cors;
+mod fixture_config;
 mod helpers;
 mod login;
 mod presence;

@@ -6,6 +6,7 @@ pub mod auth_service;
 pub mod cors;
 pub mod error;
 pub mod filters;
+pub mod from_config;
 pub mod handlers;
 pub mod memory_switchboard;
 pub mod request;
