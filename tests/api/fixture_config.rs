@@ -139,3 +139,97 @@ async fn fixture_permissions_and_small_reads() {
         json!({"id": "92201", "type": "webrtc", "secret": "", "username": "92201", "description": ""})
     );
 }
+
+fn fixture_ports(
+    clock: std::sync::Arc<nethcti_server::ports::clock::ManualClock>,
+) -> nethcti_server::adapters::http::from_config::HttpPorts {
+    use std::sync::Arc;
+    let view = Arc::new(MemorySwitchboard::new());
+    fill(&view);
+    nethcti_server::adapters::http::from_config::HttpPorts {
+        view,
+        pbx: Arc::new(nethcti_server::adapters::fake_pbx::FakePbx::new()),
+        clock,
+        ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        counters: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn build_app_and_serve_from_the_fixture_set() {
+    use nethcti_server::adapters::http::{from_config, serve};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
+    let cfg = nethcti_server::adapters::config::load(&dir).expect("config");
+    let state = tempfile::tempdir().expect("state");
+    let clock = std::sync::Arc::new(nethcti_server::ports::clock::ManualClock::new(T0));
+    let log = slog::Logger::root(slog::Discard, slog::o!());
+    let app =
+        from_config::build_app(&cfg, fixture_ports(clock), state.path(), None, log).expect("build");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(app, listener, async {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::new();
+    let resp = client
+        .post(format!("{base}/authentication/login"))
+        .json(&json!({"username": "walter", "password": "walter"}))
+        .send()
+        .await
+        .expect("login");
+    let nonce = nonce_of(&resp).expect("nonce");
+    let me: Value = client
+        .get(format!("{base}/user/me"))
+        .header(
+            "Authorization",
+            format!("walter:{}", token("walter", "walter", &nonce)),
+        )
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["name"], "Walter Mancini");
+    let _ = tx.send(());
+    server.await.expect("server stopped");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_sweeper_drops_expired_tokens() {
+    use nethcti_server::adapters::http::auth_service::LoginRequest;
+    use nethcti_server::adapters::http::{from_config, run_sweeper};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
+    let cfg = nethcti_server::adapters::config::load(&dir).expect("config");
+    let state = tempfile::tempdir().expect("state");
+    let clock = std::sync::Arc::new(nethcti_server::ports::clock::ManualClock::new(T0));
+    let log = slog::Logger::root(slog::Discard, slog::o!());
+    let app = from_config::build_app(&cfg, fixture_ports(clock.clone()), state.path(), None, log)
+        .expect("build");
+    let req = LoginRequest {
+        username: "zoe".into(),
+        password: "zoe".into(),
+        persistent: false,
+        client_ip: None,
+    };
+    app.auth
+        .login(&app.directory(), true, &req)
+        .await
+        .expect("login");
+    clock.advance_ms(3_600_001);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let sweeper = tokio::spawn(run_sweeper(
+        app.clone(),
+        std::time::Duration::from_secs(60),
+        async {
+            let _ = rx.await;
+        },
+    ));
+    tokio::time::sleep(std::time::Duration::from_secs(61)).await;
+    assert_eq!(app.auth.sweep(), 0, "the sweeper already removed it");
+    let _ = tx.send(());
+    sweeper.await.expect("sweeper stopped");
+}

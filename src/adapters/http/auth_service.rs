@@ -47,8 +47,8 @@ pub struct LoginRequest {
     pub password: String,
     /// `Auth-Exp: no-exp`.
     pub persistent: bool,
-    /// Client IP for rate limiting.
-    pub client_ip: String,
+    /// Client IP for rate limiting (`None` when unknown).
+    pub client_ip: Option<String>,
 }
 
 /// Why a login failed.
@@ -84,6 +84,10 @@ pub enum PersistentKind {
     NoExp,
     /// `phone-island` of a subtype.
     PhoneIsland(Option<String>),
+}
+
+fn ip_text(ip: &Option<String>) -> String {
+    ip.clone().unwrap_or_else(|| "unknown".into())
 }
 
 struct Locked {
@@ -186,15 +190,15 @@ impl AuthService {
         let now = self.clock.now_ms();
         self.lock()
             .limiter
-            .check(&req.client_ip, &limit_key, now)
+            .check(req.client_ip.as_deref(), &limit_key, now)
             .map_err(LoginError::RateLimited)?;
         let identity = match resolve_login(&req.username, &dir.users, &dir.profiles) {
             Ok(i) => i,
             Err(e) => {
                 self.lock()
                     .limiter
-                    .record_failure(&req.client_ip, &limit_key, now);
-                warn!(self.log, "login refused: user not configured"; "ip" => &req.client_ip);
+                    .record_failure(req.client_ip.as_deref(), &limit_key, now);
+                warn!(self.log, "login refused: user not configured"; "ip" => ip_text(&req.client_ip));
                 return Err(e.into());
             }
         };
@@ -205,11 +209,13 @@ impl AuthService {
                 .await
                 .map_err(|e| LoginError::Backend(e.to_string()))?;
             if !ok {
-                self.lock()
-                    .limiter
-                    .record_failure(&req.client_ip, &limit_key, self.clock.now_ms());
+                self.lock().limiter.record_failure(
+                    req.client_ip.as_deref(),
+                    &limit_key,
+                    self.clock.now_ms(),
+                );
                 warn!(self.log, "login refused: wrong credentials";
-                    "user" => &identity.username, "ip" => &req.client_ip);
+                    "user" => &identity.username, "ip" => ip_text(&req.client_ip));
                 return Err(LoginError::BadCredentials);
             }
         }

@@ -84,3 +84,62 @@ pub fn credentials(cfg: &Config) -> Result<Arc<dyn Credentials>, PasswordFileErr
         AuthBackend::Pam => Arc::new(PamCredentials::new(PAM_SERVICE)),
     })
 }
+
+/// The ports and shared flags the HTTP adapter is built around.
+pub struct HttpPorts {
+    /// The live model.
+    pub view: Arc<dyn super::SwitchboardView>,
+    /// The PBX.
+    pub pbx: Arc<dyn crate::ports::pbx::Pbx>,
+    /// Time.
+    pub clock: Arc<dyn crate::ports::clock::Clock>,
+    /// Set by the app once the first PBX load is complete.
+    pub ready: Arc<std::sync::atomic::AtomicBool>,
+    /// Connected-client counters (shared with the push adapter).
+    pub counters: Arc<super::ClientCounters>,
+}
+
+/// Why the HTTP application could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// passwords.json unusable.
+    #[error(transparent)]
+    Passwords(#[from] PasswordFileError),
+    /// The persistent-token file in the state directory is unreadable.
+    #[error(transparent)]
+    TokenFile(#[from] crate::adapters::credentials::token_file::TokenFileError),
+}
+
+/// Builds the whole HTTP application from the config set, the ports and the state dir.
+///
+/// # Errors
+/// [`BuildError`] when the password file or the token file cannot be loaded.
+pub fn build_app(
+    cfg: &Config,
+    ports: HttpPorts,
+    state_dir: &std::path::Path,
+    lkhash: Option<String>,
+    log: slog::Logger,
+) -> Result<Arc<super::HttpApp>, BuildError> {
+    let auth = super::AuthService::new(
+        auth_settings(cfg),
+        credentials(cfg)?,
+        Some(crate::adapters::credentials::TokenFile::in_dir(state_dir)),
+        ports.clock.clone(),
+        log.clone(),
+    )?;
+    Ok(Arc::new(super::HttpApp {
+        auth,
+        directory: std::sync::RwLock::new(Arc::new(directory(cfg))),
+        config: std::sync::RwLock::new(Arc::new(api_config(cfg, lkhash))),
+        started_ms: ports.clock.now_ms(),
+        view: ports.view,
+        pbx: ports.pbx,
+        clock: ports.clock,
+        ready: ports.ready,
+        settings: Default::default(),
+        counters: ports.counters,
+        limits: super::HttpLimits::default(),
+        log,
+    }))
+}

@@ -35,3 +35,26 @@ pub async fn serve(
         .run()
         .await;
 }
+
+/// Deletes expired temporary tokens every `every` (the original sweeps every
+/// `expiration_timeout`) until `shutdown` completes.
+pub async fn run_sweeper(
+    app: Arc<HttpApp>,
+    every: std::time::Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut tick = tokio::time::interval(every.max(std::time::Duration::from_secs(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tick.tick() => {
+                let n = app.auth.sweep();
+                if n > 0 {
+                    slog::debug!(app.log, "expired tokens swept"; "count" => n);
+                }
+            }
+        }
+    }
+}
