@@ -248,3 +248,30 @@ async fn unknown_routes_are_401_without_token_and_404_with_one() {
         "ResourceNotFound"
     );
 }
+
+#[tokio::test]
+async fn socket_logins_use_the_same_tokens_and_identity() {
+    use nethcti_server::adapters::http::socket_auth::AppSocketAuthenticator;
+    use nethcti_server::adapters::push::{PushPermissions, SocketAuthenticator};
+    let app = spawn_app().await;
+    let sockets = AppSocketAuthenticator::new(app.app.clone());
+    let resp = app.login_raw("91201", ALICE_PW, false).await;
+    let tok = token("91201", ALICE_PW, &nonce_of(&resp).expect("nonce"));
+    let user = sockets.verify("91201", &tok).await.expect("valid token");
+    assert_eq!(user.username, "alice");
+    assert_eq!(
+        user.permissions,
+        PushPermissions {
+            presence_panel: true,
+            queues: true,
+            admin_queues: true,
+            trunks: true,
+            parkings: true,
+            qmanager: false,
+            screen_sharing: false,
+            privacy: false,
+        }
+    );
+    assert_eq!(sockets.verify("alice", &tok).await, None);
+    assert_eq!(sockets.verify("91201", "").await, None);
+}

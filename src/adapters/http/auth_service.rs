@@ -95,9 +95,15 @@ struct Locked {
     limiter: LoginLimiter,
 }
 
+/// Most password verifications running at once: argon2 is deliberately expensive, so a
+/// burst of logins queues here (bounded by the handler timeout) instead of taking every
+/// core and blocking thread.
+pub const MAX_CONCURRENT_CHECKS: usize = 4;
+
 /// The service.
 pub struct AuthService {
     settings: AuthSettings,
+    checks: tokio::sync::Semaphore,
     state: Mutex<Locked>,
     save_lock: tokio::sync::Mutex<()>,
     credentials: Arc<dyn Credentials>,
@@ -130,6 +136,7 @@ impl AuthService {
                 limiter: LoginLimiter::new(settings.rate_limit),
             }),
             settings,
+            checks: tokio::sync::Semaphore::new(MAX_CONCURRENT_CHECKS),
             save_lock: tokio::sync::Mutex::new(()),
             credentials,
             token_file,
@@ -203,6 +210,11 @@ impl AuthService {
             }
         };
         if self.settings.enabled {
+            let _permit = self
+                .checks
+                .acquire()
+                .await
+                .map_err(|e| LoginError::Backend(e.to_string()))?;
             let ok = self
                 .credentials
                 .check(&identity.check_name, &req.password)

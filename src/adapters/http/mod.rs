@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod memory_switchboard;
 pub mod request;
 pub mod settings_store;
+pub mod socket_auth;
 pub mod state;
 pub mod switchboard_view;
 
