@@ -47,8 +47,8 @@ pub struct LoginRequest {
     pub password: String,
     /// `Auth-Exp: no-exp`.
     pub persistent: bool,
-    /// Client IP for rate limiting.
-    pub client_ip: String,
+    /// Client IP for rate limiting (`None` when unknown).
+    pub client_ip: Option<String>,
 }
 
 /// Why a login failed.
@@ -86,14 +86,24 @@ pub enum PersistentKind {
     PhoneIsland(Option<String>),
 }
 
+fn ip_text(ip: &Option<String>) -> String {
+    ip.clone().unwrap_or_else(|| "unknown".into())
+}
+
 struct Locked {
     store: TokenStore,
     limiter: LoginLimiter,
 }
 
+/// Most password verifications running at once: argon2 is deliberately expensive, so a
+/// burst of logins queues here (bounded by the handler timeout) instead of taking every
+/// core and blocking thread.
+pub const MAX_CONCURRENT_CHECKS: usize = 4;
+
 /// The service.
 pub struct AuthService {
     settings: AuthSettings,
+    checks: tokio::sync::Semaphore,
     state: Mutex<Locked>,
     save_lock: tokio::sync::Mutex<()>,
     credentials: Arc<dyn Credentials>,
@@ -126,6 +136,7 @@ impl AuthService {
                 limiter: LoginLimiter::new(settings.rate_limit),
             }),
             settings,
+            checks: tokio::sync::Semaphore::new(MAX_CONCURRENT_CHECKS),
             save_lock: tokio::sync::Mutex::new(()),
             credentials,
             token_file,
@@ -186,30 +197,37 @@ impl AuthService {
         let now = self.clock.now_ms();
         self.lock()
             .limiter
-            .check(&req.client_ip, &limit_key, now)
+            .check(req.client_ip.as_deref(), &limit_key, now)
             .map_err(LoginError::RateLimited)?;
         let identity = match resolve_login(&req.username, &dir.users, &dir.profiles) {
             Ok(i) => i,
             Err(e) => {
                 self.lock()
                     .limiter
-                    .record_failure(&req.client_ip, &limit_key, now);
-                warn!(self.log, "login refused: user not configured"; "ip" => &req.client_ip);
+                    .record_failure(req.client_ip.as_deref(), &limit_key, now);
+                warn!(self.log, "login refused: user not configured"; "ip" => ip_text(&req.client_ip));
                 return Err(e.into());
             }
         };
         if self.settings.enabled {
+            let _permit = self
+                .checks
+                .acquire()
+                .await
+                .map_err(|e| LoginError::Backend(e.to_string()))?;
             let ok = self
                 .credentials
                 .check(&identity.check_name, &req.password)
                 .await
                 .map_err(|e| LoginError::Backend(e.to_string()))?;
             if !ok {
-                self.lock()
-                    .limiter
-                    .record_failure(&req.client_ip, &limit_key, self.clock.now_ms());
+                self.lock().limiter.record_failure(
+                    req.client_ip.as_deref(),
+                    &limit_key,
+                    self.clock.now_ms(),
+                );
                 warn!(self.log, "login refused: wrong credentials";
-                    "user" => &identity.username, "ip" => &req.client_ip);
+                    "user" => &identity.username, "ip" => ip_text(&req.client_ip));
                 return Err(LoginError::BadCredentials);
             }
         }

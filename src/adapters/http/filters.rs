@@ -24,35 +24,35 @@ type Route = BoxedFilter<(Response,)>;
 fn authentication(app: &Arc<HttpApp>) -> Route {
     let g = gate(app.clone());
     let b = body(app.limits.max_body);
-    let login = warp::post()
-        .and(warp::path!("authentication" / "login"))
+    let login = warp::path!("authentication" / "login")
+        .and(warp::post())
         .and(g.clone())
         .and(raw_query())
         .and(b.clone())
         .and_then(auth::login);
-    let logout = warp::post()
-        .and(warp::path!("authentication" / "logout"))
+    let logout = warp::path!("authentication" / "logout")
+        .and(warp::post())
         .and(g.clone())
         .and_then(auth::logout);
-    let persistent = warp::post()
-        .and(warp::path!("authentication" / "persistent_token_login"))
+    let persistent = warp::path!("authentication" / "persistent_token_login")
+        .and(warp::post())
         .and(g.clone())
         .and(raw_query())
         .and(b.clone())
         .and_then(|c: Ctx, q, body| auth::mint(c, false, q, body));
-    let island = warp::post()
-        .and(warp::path!("authentication" / "phone_island_token_login"))
+    let island = warp::path!("authentication" / "phone_island_token_login")
+        .and(warp::post())
         .and(g.clone())
         .and(raw_query())
         .and(b.clone())
         .and_then(|c: Ctx, q, body| auth::mint(c, true, q, body));
-    let check = warp::get()
-        .and(warp::path!("authentication" / "phone_island_token_check"))
+    let check = warp::path!("authentication" / "phone_island_token_check")
+        .and(warp::get())
         .and(g.clone())
         .and(raw_query())
         .and_then(auth::phone_island_check);
-    let remove = warp::post()
-        .and(warp::path!("authentication" / "persistent_token_remove"))
+    let remove = warp::path!("authentication" / "persistent_token_remove")
+        .and(warp::post())
         .and(g)
         .and(raw_query())
         .and(b)
@@ -73,7 +73,7 @@ fn authentication(app: &Arc<HttpApp>) -> Route {
 
 fn user_reads(app: &Arc<HttpApp>) -> Route {
     let g = gate(app.clone());
-    let get = |p: BoxedFilter<()>| warp::get().and(p).and(g.clone());
+    let get = |p: BoxedFilter<()>| p.and(warp::get()).and(g.clone());
     let me = get(warp::path!("user" / "me").boxed()).and_then(user::me);
     let all = get(warp::path!("user" / "endpoints" / "all").boxed()).and_then(user::endpoints_all);
     let plist = get(warp::path!("user" / "presencelist").boxed()).and_then(user::presencelist);
@@ -114,8 +114,7 @@ fn user_writes(app: &Arc<HttpApp>) -> Route {
     let g = gate(app.clone());
     let b = body(app.limits.max_body);
     let post = |p: BoxedFilter<()>| {
-        warp::post()
-            .and(p)
+        p.and(warp::post())
             .and(g.clone())
             .and(raw_query())
             .and(b.clone())
@@ -142,10 +141,10 @@ fn user_writes(app: &Arc<HttpApp>) -> Route {
 
 fn astproxy_reads(app: &Arc<HttpApp>) -> Route {
     let g = gate(app.clone());
-    let get = |p: BoxedFilter<()>| warp::get().and(p).and(g.clone());
+    let get = |p: BoxedFilter<()>| p.and(warp::get()).and(g.clone());
     let exts = get(warp::path!("astproxy" / "extensions").boxed()).and_then(astproxy::extensions);
-    let ext = warp::get()
-        .and(warp::path!("astproxy" / "extension" / String))
+    let ext = warp::path!("astproxy" / "extension" / String)
+        .and(warp::get())
         .and(g.clone())
         .and_then(astproxy::extension);
     let queues = get(warp::path!("astproxy" / "queues").boxed()).and_then(astproxy::queues);
@@ -157,16 +156,16 @@ fn astproxy_reads(app: &Arc<HttpApp>) -> Route {
         get(warp::path!("astproxy" / "feature_codes").boxed()).and_then(astproxy::feature_codes);
     let opdata = get(warp::path!("astproxy" / "opdata").boxed()).and_then(astproxy::opdata);
     let sip = get(warp::path!("astproxy" / "sip_webrtc").boxed()).and_then(astproxy::sip_webrtc);
-    let dnd = warp::get()
-        .and(warp::path!("astproxy" / "dnd" / String))
+    let dnd = warp::path!("astproxy" / "dnd" / String)
+        .and(warp::get())
         .and(g.clone())
         .and_then(astproxy::dnd);
-    let cfcall = warp::get()
-        .and(warp::path!("astproxy" / "cfcall" / String / String))
+    let cfcall = warp::path!("astproxy" / "cfcall" / String / String)
+        .and(warp::get())
         .and(g.clone())
         .and_then(astproxy::forbidden_redirect);
-    let cfvm = warp::get()
-        .and(warp::path!("astproxy" / "cfvm" / String / String))
+    let cfvm = warp::path!("astproxy" / "cfvm" / String / String)
+        .and(warp::get())
         .and(g)
         .and_then(astproxy::forbidden_redirect);
     exts.or(ext)
@@ -199,9 +198,16 @@ fn astproxy_reads(app: &Arc<HttpApp>) -> Route {
 /// Every route of this adapter, without the rejection handler (so other adapters can add
 /// their routes with `.or(...)` before [`finish`]).
 pub fn api(app: Arc<HttpApp>) -> Route {
-    let preflight = warp::options().map(cors::preflight);
-    let profiling = warp::get()
-        .and(warp::path!("profiling" / "all"))
+    // not `warp::options()`: a method filter would turn every unknown path into a 405
+    let preflight = warp::method().and_then(|m: http::Method| async move {
+        if m == http::Method::OPTIONS {
+            Ok(cors::preflight())
+        } else {
+            Err(warp::reject::not_found())
+        }
+    });
+    let profiling = warp::path!("profiling" / "all")
+        .and(warp::get())
         .and(gate(app.clone()))
         .and_then(profiling::all);
     preflight

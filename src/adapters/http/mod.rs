@@ -6,11 +6,13 @@ pub mod auth_service;
 pub mod cors;
 pub mod error;
 pub mod filters;
+pub mod from_config;
 pub mod handlers;
 pub mod memory_switchboard;
 pub mod operations;
 pub mod request;
 pub mod settings_store;
+pub mod socket_auth;
 pub mod state;
 pub mod switchboard_view;
 
@@ -34,4 +36,27 @@ pub async fn serve(
         .graceful(shutdown)
         .run()
         .await;
+}
+
+/// Deletes expired temporary tokens every `every` (the original sweeps every
+/// `expiration_timeout`) until `shutdown` completes.
+pub async fn run_sweeper(
+    app: Arc<HttpApp>,
+    every: std::time::Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut tick = tokio::time::interval(every.max(std::time::Duration::from_secs(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tick.tick() => {
+                let n = app.auth.sweep();
+                if n > 0 {
+                    slog::debug!(app.log, "expired tokens swept"; "count" => n);
+                }
+            }
+        }
+    }
 }

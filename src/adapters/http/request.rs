@@ -33,8 +33,8 @@ pub struct Ctx {
     pub headers: HeaderMap,
     /// `Origin`, for CORS.
     pub origin: Option<String>,
-    /// Client IP (the forwarded one when the peer is a local proxy).
-    pub client_ip: String,
+    /// Client IP (the forwarded one when the peer is a local proxy); `None` when unknown.
+    pub client_ip: Option<String>,
     /// The caller; `None` on public paths.
     pub identity: Option<Identity>,
 }
@@ -59,7 +59,7 @@ impl Ctx {
     }
 }
 
-fn client_ip(remote: Option<SocketAddr>, headers: &HeaderMap) -> String {
+fn client_ip(remote: Option<SocketAddr>, headers: &HeaderMap) -> Option<String> {
     let forwarded = headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())
@@ -68,9 +68,10 @@ fn client_ip(remote: Option<SocketAddr>, headers: &HeaderMap) -> String {
         .filter(|s| !s.is_empty());
     match remote {
         // behind the local reverse proxy the peer is loopback: trust its forwarded address
-        Some(a) if a.ip().is_loopback() => forwarded.unwrap_or_else(|| a.ip().to_string()),
-        Some(a) => a.ip().to_string(),
-        None => forwarded.unwrap_or_else(|| "unknown".into()),
+        Some(a) if a.ip().is_loopback() => Some(forwarded.unwrap_or_else(|| a.ip().to_string())),
+        Some(a) => Some(a.ip().to_string()),
+        // served without peer information (e.g. through another service layer)
+        None => forwarded,
     }
 }
 
@@ -269,7 +270,8 @@ mod tests {
         );
         let local: SocketAddr = "127.0.0.1:5000".parse().expect("addr");
         let remote: SocketAddr = "8.8.8.8:5000".parse().expect("addr");
-        assert_eq!(client_ip(Some(local), &h), "9.9.9.9");
-        assert_eq!(client_ip(Some(remote), &h), "8.8.8.8");
+        assert_eq!(client_ip(Some(local), &h).as_deref(), Some("9.9.9.9"));
+        assert_eq!(client_ip(Some(remote), &h).as_deref(), Some("8.8.8.8"));
+        assert_eq!(client_ip(None, &HeaderMap::new()), None);
     }
 }

@@ -54,8 +54,8 @@ pub struct ApiConfig {
     pub prefix: String,
     /// recallonbusy.json: users with `enabled`.
     pub recall_on_busy: BTreeMap<String, bool>,
-    /// operator.json groups.
-    pub operator_groups: BTreeMap<String, Vec<String>>,
+    /// operator.json groups, in file order.
+    pub operator_groups: Vec<(String, Vec<String>)>,
     /// phone_urls.json, first match wins.
     pub phone_urls: Vec<PhoneUrlRule>,
     /// CRM parameterised URL per profile id (`GET /user/paramurl`).
@@ -78,7 +78,7 @@ impl Default for ApiConfig {
             chat_url: String::new(),
             prefix: String::new(),
             recall_on_busy: BTreeMap::new(),
-            operator_groups: BTreeMap::new(),
+            operator_groups: Vec::new(),
             phone_urls: Vec::new(),
             param_urls: BTreeMap::new(),
             sip_webrtc: None,

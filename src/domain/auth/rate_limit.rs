@@ -86,13 +86,15 @@ impl LoginLimiter {
         }
     }
 
-    /// Whether an attempt from `ip` for `username` may proceed now.
+    /// Whether an attempt from `ip` for `username` may proceed now. An unknown IP
+    /// (`None`) is not limited by address, so unattributed clients cannot lock each other out.
     ///
     /// # Errors
     /// [`RetryAfter`] with the seconds left when the IP or the username is blocked.
-    pub fn check(&self, ip: &str, username: &str, now_ms: i64) -> Result<(), RetryAfter> {
+    pub fn check(&self, ip: Option<&str>, username: &str, now_ms: i64) -> Result<(), RetryAfter> {
         let p = &self.policy;
-        let wait = blocked(&self.by_ip, ip, p, now_ms)
+        let wait = ip
+            .and_then(|ip| blocked(&self.by_ip, ip, p, now_ms))
             .into_iter()
             .chain(blocked(&self.by_user, username, p, now_ms))
             .max();
@@ -103,9 +105,11 @@ impl LoginLimiter {
     }
 
     /// Records a failed attempt.
-    pub fn record_failure(&mut self, ip: &str, username: &str, now_ms: i64) {
+    pub fn record_failure(&mut self, ip: Option<&str>, username: &str, now_ms: i64) {
         let p = self.policy;
-        bump(&mut self.by_ip, ip, &p, now_ms);
+        if let Some(ip) = ip {
+            bump(&mut self.by_ip, ip, &p, now_ms);
+        }
         bump(&mut self.by_user, username, &p, now_ms);
     }
 
@@ -127,15 +131,23 @@ mod tests {
             max_entries: 100,
         });
         for t in 0..3 {
-            assert_eq!(l.check("1.2.3.4", "alice", t), Ok(()));
-            l.record_failure("1.2.3.4", "alice", t);
+            assert_eq!(l.check(Some("1.2.3.4"), "alice", t), Ok(()));
+            l.record_failure(Some("1.2.3.4"), "alice", t);
         }
-        assert_eq!(l.check("1.2.3.4", "alice", 1_000), Err(RetryAfter(59)));
+        assert_eq!(
+            l.check(Some("1.2.3.4"), "alice", 1_000),
+            Err(RetryAfter(59))
+        );
         // another IP, same user: blocked by the username
-        assert_eq!(l.check("5.6.7.8", "alice", 1_000), Err(RetryAfter(59)));
+        assert_eq!(
+            l.check(Some("5.6.7.8"), "alice", 1_000),
+            Err(RetryAfter(59))
+        );
         // same IP, other user: blocked by the IP
-        assert_eq!(l.check("1.2.3.4", "bob", 59_500), Err(RetryAfter(1)));
-        assert_eq!(l.check("1.2.3.4", "alice", 60_000), Ok(()));
+        assert_eq!(l.check(Some("1.2.3.4"), "bob", 59_500), Err(RetryAfter(1)));
+        assert_eq!(l.check(Some("1.2.3.4"), "alice", 60_000), Ok(()));
+        // an unknown address is limited by username only
+        assert_eq!(l.check(None, "bob", 1_000), Ok(()));
     }
 
     #[test]
@@ -145,9 +157,9 @@ mod tests {
             window_ms: 1_000,
             max_entries: 100,
         });
-        l.record_failure("ip", "alice", 0);
+        l.record_failure(Some("ip"), "alice", 0);
         l.record_success("alice");
-        assert_eq!(l.check("ip2", "alice", 1), Ok(()));
+        assert_eq!(l.check(Some("ip2"), "alice", 1), Ok(()));
     }
 
     #[test]
@@ -157,11 +169,11 @@ mod tests {
             window_ms: 1_000,
             max_entries: 2,
         });
-        l.record_failure("a", "u1", 0);
-        l.record_failure("b", "u2", 1);
-        l.record_failure("c", "u3", 2);
+        l.record_failure(Some("a"), "u1", 0);
+        l.record_failure(Some("b"), "u2", 1);
+        l.record_failure(Some("c"), "u3", 2);
         assert_eq!(l.by_ip.len(), 2);
-        assert_eq!(l.check("a", "x", 3), Ok(()));
-        assert!(l.check("c", "x", 3).is_err());
+        assert_eq!(l.check(Some("a"), "x", 3), Ok(()));
+        assert!(l.check(Some("c"), "x", 3).is_err());
     }
 }
