@@ -5,6 +5,7 @@ pub mod hooks;
 pub mod live_view;
 pub mod request;
 pub mod service;
+pub mod wiring;
 
 pub use hooks::{HookCall, NoHooks, OperationsHooks, RecordingHooks};
 pub use live_view::{LiveView, ModelAccess, SharedModel};
