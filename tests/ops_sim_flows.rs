@@ -10,7 +10,8 @@ use nethcti_server::adapters::ami::snapshot::{build_snapshot, conference_actions
 use nethcti_server::adapters::ami::translate::translate;
 use nethcti_server::adapters::sim::{SimConfig, SimHandle, SimPbx};
 use nethcti_server::app::operations::{
-    Bounds, LiveView, NoHooks, OpRequest, OperationsDeps, OperationsService, Reply, SharedModel,
+    Bounds, LiveView, OpRequest, OperationsDeps, OperationsService, Reply, SharedModel,
+    SwitchboardHooks,
 };
 use nethcti_server::domain::directory::{AstObjects, Users};
 use nethcti_server::domain::operations::calls::Endpoint;
@@ -156,7 +157,12 @@ async fn lab() -> Lab {
                 .expect("phone"),
         ),
         view: Arc::new(LiveView::new(model, clock.clone())),
-        hooks: Arc::new(NoHooks),
+        hooks: Arc::new(SwitchboardHooks::new(
+            sb.clone(),
+            Arc::new(SystemClock),
+            Box::new(|_, _, _| {}),
+            Box::new(|_| {}),
+        )),
         clock,
         config: Arc::new(OpsConfig::new(
             &ast,
@@ -350,13 +356,19 @@ async fn recording_start_and_stop_mark_the_conversation() {
         },
     )
     .await;
-    // the live model learns it through the hooks (NoHooks here): the PBX accepted it
-    assert_eq!(rec(&l), json!("false"));
-    {
-        let mut sb = l.sb.write().expect("lock");
-        sb.set_recording(&id, Some("true"));
-    }
+    // the PBX sends no event for it: the live model learns it through the hooks
     assert_eq!(rec(&l), json!("true"));
+    assert_eq!(field(&l.conv("201"), "recording"), json!("true"));
+    l.op(
+        "202",
+        OpRequest::MuteRecord {
+            endpoint_id: "202".into(),
+            convid: id.clone(),
+            mute: true,
+        },
+    )
+    .await;
+    assert_eq!(rec(&l), json!("mute"));
     l.op(
         "202",
         OpRequest::StopRecord {
@@ -365,6 +377,7 @@ async fn recording_start_and_stop_mark_the_conversation() {
         },
     )
     .await;
+    assert_eq!(rec(&l), json!("false"));
     l.cancel.cancel();
 }
 
@@ -421,5 +434,32 @@ async fn queue_member_pause_with_a_reason_and_unpause() {
     .await;
     l.until("202 unpaused", |l| member(l)["paused"] == json!(false))
         .await;
+    l.cancel.cancel();
+}
+
+#[tokio::test]
+async fn spy_calls_the_spier_and_connects_it_to_the_spied_channel() {
+    let l = lab().await;
+    let id = call_201_to_202(&l).await;
+    let svc = l.svc.clone();
+    let spy = tokio::spawn(async move {
+        svc.handle(
+            &operator("203"),
+            OpRequest::Spy {
+                endpoint_id: "201".into(),
+                convid: id,
+                dest_id: "203".into(),
+                whisper: false,
+            },
+        )
+        .await
+    });
+    l.answer("203").await;
+    assert_eq!(spy.await.expect("joined"), Ok(Reply::Empty));
+    l.until("203 spies", |l| {
+        field(&l.conv("203"), "connected") == json!(true)
+    })
+    .await;
+    assert!(connected_with(&l, "201", "202"), "the spied call goes on");
     l.cancel.cancel();
 }

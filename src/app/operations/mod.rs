@@ -7,7 +7,7 @@ pub mod request;
 pub mod service;
 pub mod wiring;
 
-pub use hooks::{HookCall, NoHooks, OperationsHooks, RecordingHooks};
+pub use hooks::{HookCall, NoHooks, OperationsHooks, RecordingHooks, SwitchboardHooks};
 pub use live_view::{LiveView, ModelAccess, SharedModel};
 pub use request::OpRequest;
 pub use service::{Bounds, OperationsDeps, OperationsService, Reply};
