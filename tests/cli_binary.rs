@@ -152,9 +152,9 @@ fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
             "--state-dir",
             &tmp.path().display().to_string(),
             "--http-addr",
-            "127.0.0.1:18179",
+            "127.0.0.1:0",
             "--ws-addr",
-            "127.0.0.1:18181",
+            "127.0.0.1:0",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -175,8 +175,8 @@ fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
     assert_eq!(stderr, "");
     let first = started.lines().next().unwrap_or_default();
     for field in [
-        "http_addr: 127.0.0.1:18179",
-        "ws_addr: 127.0.0.1:18181",
+        "http_addr: 127.0.0.1:0",
+        "ws_addr: 127.0.0.1:0",
         "pbx: ami 127.0.0.1:5038",
         "users: 20",
         "profiles: 3",

@@ -107,16 +107,15 @@ fn fixture_passwords_are_argon2id_hashes_of_the_usernames() {
     let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
     names.sort_unstable();
     assert_eq!(names, users, "one hash per user");
-    for hash in map.values() {
+    let argon = argon2::Argon2::default();
+    for (user, hash) in &map {
         let hash = PasswordHash::new(hash.as_str().expect("string")).expect("PHC string");
         assert_eq!(hash.algorithm.as_str(), "argon2id");
-    }
-    // Verifying is slow in debug builds: check the two documented demo logins.
-    for (user, ok, bad) in [("alice", "alice", "bob"), ("bob", "bob", "alice")] {
-        let hash = PasswordHash::new(map[user].as_str().expect("string")).expect("PHC");
-        let argon = argon2::Argon2::default();
-        assert!(argon.verify_password(ok.as_bytes(), &hash).is_ok());
-        assert!(argon.verify_password(bad.as_bytes(), &hash).is_err());
+        assert!(
+            argon.verify_password(user.as_bytes(), &hash).is_ok(),
+            "{user}'s password is {user}"
+        );
+        assert!(argon.verify_password(b"wrong", &hash).is_err());
     }
 }
 

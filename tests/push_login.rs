@@ -193,3 +193,85 @@ async fn cancelling_the_shutdown_token_closes_websockets_and_the_listener() {
     assert_eq!(client.next().await, Incoming::Closed);
     assert!(tokio::net::TcpStream::connect(server.addr).await.is_err());
 }
+
+#[tokio::test]
+async fn tokens_of_logged_in_sockets_are_kept_alive_periodically() {
+    let config = PushConfig {
+        token_keepalive: Some(Duration::from_millis(50)),
+        ..config()
+    };
+    let server = spawn_push(&[("alice", perms())], config).await;
+    let mut client = SioClient::connect(server.addr).await;
+    client.login_ok("alice", Some("mobile")).await;
+    // Bounded wait for the first periodic call (not a timing assertion).
+    for _ in 0..200 {
+        if !server.kept_alive.lock().expect("lock").is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let calls = server.kept_alive.lock().expect("lock").clone();
+    assert_eq!(calls.first().map(String::as_str), Some("alice:tok-alice"));
+    assert!(calls.iter().all(|c| c == "alice:tok-alice"));
+}
+
+#[tokio::test]
+async fn polling_handshake_is_allowed_and_engine_io_v3_is_refused() {
+    let server = spawn_push(&[], config()).await;
+    let polling = reqwest::get(format!(
+        "http://{}/socket.io/?EIO=4&transport=polling",
+        server.addr
+    ))
+    .await
+    .expect("polling get");
+    assert_eq!(polling.status(), 200);
+    let body = polling.text().await.expect("body");
+    let open: serde_json::Value = serde_json::from_str(&body[1..]).expect("open json");
+    assert_eq!(
+        (&body[..1], &open["upgrades"], &open["pingInterval"]),
+        ("0", &json!(["websocket"]), &json!(25000))
+    );
+    let v3 = reqwest::get(format!(
+        "http://{}/socket.io/?EIO=3&transport=polling",
+        server.addr
+    ))
+    .await
+    .expect("v3 get");
+    assert_eq!(v3.status(), 400);
+}
+
+#[tokio::test]
+async fn re_login_on_the_same_socket_replaces_the_session() {
+    let server = spawn_push(&[("alice", perms()), ("bob", perms())], config()).await;
+    let mut events = server.hub.session_events();
+    let mut client = SioClient::connect(server.addr).await;
+    client.login_ok("alice", None).await;
+    client.login_ok("bob", None).await;
+    let names: Vec<_> = server
+        .hub
+        .sessions()
+        .into_iter()
+        .map(|s| (s.username, s.access_key_id))
+        .collect();
+    assert_eq!(names, vec![("bob".to_owned(), "bob".to_owned())]);
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(events.recv().await.expect("session event"));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            SessionEvent::LoggedIn {
+                username: "alice".into(),
+                ua_type: None
+            },
+            SessionEvent::AllDisconnected {
+                username: "alice".into()
+            },
+            SessionEvent::LoggedIn {
+                username: "bob".into(),
+                ua_type: None
+            },
+        ]
+    );
+}

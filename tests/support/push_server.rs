@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,6 +18,7 @@ use warp::Filter;
 /// Accepts `(key, "tok-<key>")` for every key it knows; the key is the username.
 pub struct FakeAuth {
     users: HashMap<String, PushPermissions>,
+    kept_alive: Arc<Mutex<Vec<String>>>,
 }
 
 #[async_trait]
@@ -29,6 +30,13 @@ impl SocketAuthenticator for FakeAuth {
             permissions: *permissions,
         })
     }
+
+    async fn keep_alive(&self, access_key_id: &str, token: &str) {
+        self.kept_alive
+            .lock()
+            .expect("lock")
+            .push(format!("{access_key_id}:{token}"));
+    }
 }
 
 /// A running push server.
@@ -36,6 +44,8 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub hub: PushHub,
     pub shutdown: CancellationToken,
+    /// `key:token` of every keep-alive call, in order.
+    pub kept_alive: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for TestServer {
@@ -57,7 +67,9 @@ pub async fn spawn_push(users: &[(&str, PushPermissions)], config: PushConfig) -
             .iter()
             .map(|(name, p)| ((*name).to_owned(), *p))
             .collect(),
+        kept_alive: Arc::default(),
     };
+    let kept_alive = Arc::clone(&auth.kept_alive);
     let routes = warp::path("hello").map(|| "hi from warp");
     let grace = config.shutdown_grace;
     let (svc, hub) = build(warp::service(routes), Arc::new(auth), config, log.clone());
@@ -69,6 +81,7 @@ pub async fn spawn_push(users: &[(&str, PushPermissions)], config: PushConfig) -
         addr,
         hub,
         shutdown,
+        kept_alive,
     }
 }
 

@@ -17,6 +17,9 @@ pub struct PushConfig {
     pub engine_queue_capacity: usize,
     /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default).
     pub max_payload: u64,
+    /// Period of [`SocketAuthenticator::keep_alive`](super::SocketAuthenticator::keep_alive)
+    /// over the logged-in sockets (`None`: never; the original uses 30 min).
+    pub token_keepalive: Option<Duration>,
     /// Time given to plain HTTP connections to finish on shutdown before they are cut.
     pub shutdown_grace: Duration,
 }
@@ -30,6 +33,7 @@ impl Default for PushConfig {
             queue_capacity: 1024,
             engine_queue_capacity: 128,
             max_payload: 1_000_000,
+            token_keepalive: Some(Duration::from_secs(30 * 60)),
             shutdown_grace: Duration::from_secs(5),
         }
     }

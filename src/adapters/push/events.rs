@@ -84,6 +84,11 @@ impl Broadcast {
         Self::new(EXTEN_RINGING, user(owner), payload)
     }
 
+    /// `extenDialing` to the owner's sockets (no original emitter; for clients that listen).
+    pub fn exten_dialing(owner: &str, payload: Value) -> Self {
+        Self::new(EXTEN_DIALING, user(owner), payload)
+    }
+
     /// `extenConnected` `{extenConnected: num1}` to the owner of `num1`.
     pub fn exten_connected(owner: &str, num1: &str) -> Self {
         Self::new(

@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use secrecy::ExposeSecret;
 use slog::{debug, info, warn, Logger};
 use socketioxide::{extract::SocketRef, socket::Sid};
 use tokio::sync::{broadcast, mpsc::error::TrySendError};
@@ -39,6 +40,8 @@ pub struct SessionInfo {
     pub sid: String,
     /// Canonical username.
     pub username: String,
+    /// The `accessKeyId` sent at login.
+    pub access_key_id: String,
     /// Declared user agent type.
     pub ua_type: Option<UaType>,
     /// Original room names joined, e.g. `queues_ast_evt_clear`.
@@ -98,6 +101,7 @@ impl PushHub {
         let mut cache = EncodeCache::new(event, seq);
         let mut queued = 0;
         let mut full = Vec::new();
+        let mut closed = Vec::new();
         {
             let sessions = self.inner.registry.lock();
             for (sid, session) in sessions.iter() {
@@ -107,9 +111,13 @@ impl PushHub {
                 match session.tx.try_send(cache.get(variant)?) {
                     Ok(()) => queued += 1,
                     Err(TrySendError::Full(_)) => full.push(*sid),
-                    Err(TrySendError::Closed(_)) => {}
+                    Err(TrySendError::Closed(_)) => closed.push(*sid),
                 }
             }
+        }
+        // A socket that vanished without its disconnect handler seeing a session.
+        for sid in closed {
+            self.unregister(sid);
         }
         let overflowed = full
             .into_iter()
@@ -145,6 +153,7 @@ impl PushHub {
             .map(|(sid, s)| SessionInfo {
                 sid: sid.to_string(),
                 username: s.user.username.clone(),
+                access_key_id: s.access_key_id.clone(),
                 ua_type: s.ua_type,
                 rooms: s.rooms.names(),
             })
@@ -159,6 +168,40 @@ impl PushHub {
     /// The sequence number of the last published event (0 before the first).
     pub fn last_seq(&self) -> u64 {
         self.inner.seq.load(Ordering::Relaxed)
+    }
+
+    /// Runs [`SocketAuthenticator::keep_alive`] once for every logged-in socket.
+    pub async fn keep_tokens_alive(&self) {
+        for (key, token) in self.inner.registry.credentials() {
+            self.inner
+                .auth
+                .keep_alive(&key, token.expose_secret())
+                .await;
+        }
+    }
+
+    /// Spawns the periodic keep-alive; it ends when every hub handle is dropped.
+    pub(crate) fn spawn_keepalive(&self) {
+        let Some(period) = self.inner.config.token_keepalive else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            warn!(
+                self.inner.log,
+                "no tokio runtime at build time: token keep-alive disabled"
+            );
+            return;
+        };
+        let weak = Arc::downgrade(&self.inner);
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { return };
+                PushHub { inner }.keep_tokens_alive().await;
+            }
+        });
     }
 
     pub(crate) fn notify(&self, event: SessionEvent) {

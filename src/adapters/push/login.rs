@@ -5,6 +5,7 @@
 //! `takeOverAck` that no current client sends. The older socket is not disconnected
 //! (as in the original): the client logs itself out.
 
+use secrecy::SecretString;
 use serde_json::{json, Value};
 use slog::{info, o};
 use socketioxide::extract::SocketRef;
@@ -85,6 +86,8 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
         socket: socket.clone(),
         user: user.clone(),
         ua_type: request.ua_type,
+        access_key_id: request.access_key_id.clone(),
+        token: SecretString::from(request.token.clone()),
         rooms: rooms.clone(),
         tx,
     };
@@ -96,6 +99,17 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
             .filter(|r| !rooms.names().contains(r))
             .collect();
         socket.leave(stale);
+        let gone = &previous.user.username;
+        if *gone != user.username && hub.inner.registry.sids_of(gone, None).is_empty() {
+            hub.notify(SessionEvent::AllDisconnected {
+                username: gone.clone(),
+            });
+        }
+    }
+    if !socket.connected() {
+        // Disconnected while logging in: the disconnect handler found no session to drop.
+        hub.unregister(socket.id);
+        return;
     }
     spawn_drain(socket.clone(), rx, log.clone());
     info!(log, "socket logged in"; "user" => &user.username,

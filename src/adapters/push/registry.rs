@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use secrecy::SecretString;
 use socketioxide::{extract::SocketRef, socket::Sid};
 use tokio::sync::mpsc;
 
@@ -15,6 +16,9 @@ pub(crate) struct Session {
     pub(crate) socket: SocketRef,
     pub(crate) user: SocketUser,
     pub(crate) ua_type: Option<UaType>,
+    /// The login key as sent, and its token (for the keep-alive).
+    pub(crate) access_key_id: String,
+    pub(crate) token: SecretString,
     pub(crate) rooms: RoomSet,
     pub(crate) tx: mpsc::Sender<Arc<Encoded>>,
 }
@@ -57,6 +61,14 @@ impl Registry {
             .filter(|(_, s)| s.user.username == username)
             .filter(|(_, s)| ua_type.is_none() || s.ua_type == ua_type)
             .map(|(sid, _)| *sid)
+            .collect()
+    }
+
+    /// `(accessKeyId, token)` of every session, for the token keep-alive.
+    pub(crate) fn credentials(&self) -> Vec<(String, SecretString)> {
+        self.lock()
+            .values()
+            .map(|s| (s.access_key_id.clone(), s.token.clone()))
             .collect()
     }
 

@@ -44,6 +44,7 @@ pub fn build<S: Clone>(
         .build_with_inner_svc(inner);
     let hub = PushHub::new(auth, config, log);
     attach(&io, hub.clone());
+    hub.spawn_keepalive();
     (svc, hub)
 }
 

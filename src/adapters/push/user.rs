@@ -70,4 +70,12 @@ pub struct SocketUser {
 pub trait SocketAuthenticator: Send + Sync {
     /// Returns the user when the token is valid for that key, `None` otherwise.
     async fn verify(&self, access_key_id: &str, token: &str) -> Option<SocketUser>;
+
+    /// Keeps the token of a logged-in socket alive (spec §9: the original refreshes each
+    /// logged-in socket's token every `expiration_timeout / 2`). Called every
+    /// [`PushConfig::token_keepalive`](super::PushConfig::token_keepalive) for each session;
+    /// the default does nothing.
+    async fn keep_alive(&self, access_key_id: &str, token: &str) {
+        let _ = (access_key_id, token);
+    }
 }
