@@ -72,3 +72,51 @@ impl OperationsHooks for RecordingHooks {
         self.record(HookCall::Effect(effect.clone()));
     }
 }
+
+/// Receives pushes for a user's sockets.
+pub type PushFn = dyn Fn(&str, &str, Value) + Send + Sync;
+/// Receives the model changes an effect caused (to broadcast `extenUpdate`...).
+pub type ChangesFn = dyn Fn(Vec<crate::domain::change::Change>) + Send + Sync;
+
+/// Hooks applying effects to the shared live [`Switchboard`](crate::domain::switchboard::Switchboard)
+/// and handing pushes and resulting changes to the integrator's callbacks.
+pub struct SwitchboardHooks {
+    model: std::sync::Arc<std::sync::RwLock<crate::domain::switchboard::Switchboard>>,
+    clock: std::sync::Arc<dyn crate::ports::clock::Clock>,
+    push: Box<PushFn>,
+    changes: Box<ChangesFn>,
+}
+
+impl SwitchboardHooks {
+    /// Hooks over `model`; `push` gets `(username, event, payload)`, `changes` the changes.
+    pub fn new(
+        model: std::sync::Arc<std::sync::RwLock<crate::domain::switchboard::Switchboard>>,
+        clock: std::sync::Arc<dyn crate::ports::clock::Clock>,
+        push: Box<PushFn>,
+        changes: Box<ChangesFn>,
+    ) -> Self {
+        Self {
+            model,
+            clock,
+            push,
+            changes,
+        }
+    }
+}
+
+impl OperationsHooks for SwitchboardHooks {
+    fn push_to_user(&self, username: &str, event: &str, payload: Value) {
+        (self.push)(username, event, payload);
+    }
+
+    fn apply(&self, effect: &Effect) {
+        let now = self.clock.now_ms();
+        let changes = match self.model.write() {
+            Ok(mut sb) => crate::domain::operations::effects::apply_effect(&mut sb, effect, now),
+            Err(_) => return,
+        };
+        if !changes.is_empty() {
+            (self.changes)(changes);
+        }
+    }
+}

@@ -31,7 +31,7 @@ impl C2cMode {
 }
 
 /// Static settings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct OpsConfig {
     /// Outgoing prefix prepended to external numbers (`asterisk.json` `prefix`).
     pub prefix: String,
@@ -51,6 +51,19 @@ pub struct OpsConfig {
     pub phone_urls: PhoneUrls,
 }
 
+impl Default for OpsConfig {
+    /// No prefix, `from-internal` transfers, FreePBX default codes, manual click-to-call.
+    fn default() -> Self {
+        Self::new(
+            &AstObjects::default(),
+            "",
+            C2cMode::Manual,
+            "",
+            PhoneUrls::default(),
+        )
+    }
+}
+
 impl OpsConfig {
     /// Settings from the parsed `ast_objects.json` plus the `asterisk.json` values.
     pub fn new(
@@ -68,9 +81,14 @@ impl OpsConfig {
                 .cloned()
                 .unwrap_or_else(|| d.to_owned())
         };
+        let transfer_context = if objects.transfer_context.is_empty() {
+            DEFAULT_CONTEXT.to_owned()
+        } else {
+            objects.transfer_context.clone()
+        };
         Self {
             prefix: prefix.to_owned(),
-            transfer_context: objects.transfer_context.clone(),
+            transfer_context,
             pickup_code: code("pickup", "**"),
             conference_code: objects.confbridge_code().map(str::to_owned),
             queue_toggle_code: code("que_toggle", "*45"),
@@ -78,5 +96,23 @@ impl OpsConfig {
             server: server.to_owned(),
             phone_urls,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_freepbx() {
+        let c = OpsConfig::default();
+        assert_eq!(c.transfer_context, "from-internal");
+        assert_eq!(c.pickup_code, "**");
+        assert_eq!(c.queue_toggle_code, "*45");
+        assert_eq!(c.conference_code, None);
+        assert_eq!(c.c2c, C2cMode::Manual);
+        assert_eq!(C2cMode::parse("enabled"), C2cMode::Automatic);
+        assert_eq!(C2cMode::parse("cloud"), C2cMode::Cloud);
+        assert_eq!(C2cMode::parse("whatever"), C2cMode::Manual);
     }
 }

@@ -79,6 +79,18 @@ impl PhoneUrls {
         Ok(out)
     }
 
+    /// Rules already compiled elsewhere (e.g. by the config loader), in match order;
+    /// each regex must be case-insensitive.
+    pub fn from_rules(rules: impl IntoIterator<Item = (Regex, Vec<(String, String)>)>) -> Self {
+        Self {
+            entries: rules
+                .into_iter()
+                .map(|(pattern, urls)| Entry { pattern, urls })
+                .collect(),
+            skipped: Vec::new(),
+        }
+    }
+
     fn entry(&self, user_agent: &str) -> Option<&Entry> {
         if user_agent.is_empty() {
             return None;

@@ -8,6 +8,7 @@
 
 pub mod dto;
 pub mod error;
+pub mod glue;
 
 use crate::app::operations::OperationsService;
 use crate::domain::operations::Caller;
