@@ -137,30 +137,79 @@ fn wait_for_log(path: &Path, needle: &str) -> String {
     }
 }
 
+/// The log lines without their timestamp and trailing `module` field.
+fn log_messages(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.splitn(4, ' ').nth(3).unwrap_or_default())
+        .map(|l| l.split(", module").next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A free loopback port (bound, read, released).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// Kills the simulator when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `ami-sim` serving the fixture directory on `port`, once it accepts connections.
+fn start_simulator(port: u16) -> KillOnDrop {
+    let child = Command::new(env!("CARGO_BIN_EXE_ami-sim"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(["--config-dir", "fixtures/config", "--answer-delay-ms", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn ami-sim");
+    let guard = KillOnDrop(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "ami-sim did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    guard
+}
+
 #[test]
-fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
+fn the_daemon_loads_the_pbx_logs_the_counts_and_stops_on_sigterm_with_exit_0() {
+    let ami_port = free_port();
+    let _sim = start_simulator(ami_port);
+    let config = copy_of_fixture();
+    let asterisk = std::fs::read_to_string(config.path().join("asterisk.json")).expect("read");
+    std::fs::write(
+        config.path().join("asterisk.json"),
+        asterisk.replace("\"5038\"", &format!("\"{ami_port}\"")),
+    )
+    .expect("write asterisk.json");
     let tmp = tempfile::tempdir().expect("tempdir");
     let log = tmp.path().join("nethcti.log");
     let mut child = Command::new(BIN)
+        .args(["--config-dir", &config.path().display().to_string()])
         .args([
-            "--config-dir",
-            "fixtures/config",
             "--log-file",
             &log.display().to_string(),
             "--log-level",
             "info",
-            "--state-dir",
-            &tmp.path().display().to_string(),
-            "--http-addr",
-            "127.0.0.1:0",
-            "--ws-addr",
-            "127.0.0.1:0",
         ])
+        .args(["--state-dir", &tmp.path().display().to_string()])
+        .args(["--http-addr", "127.0.0.1:0", "--ws-addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let started = wait_for_log(&log, "INFO starting");
+    let loaded = wait_for_log(&log, "INFO PBX state loaded");
     let kill = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -173,24 +222,40 @@ fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
     }
     assert_eq!(status.code(), Some(0), "stderr: {stderr}");
     assert_eq!(stderr, "");
-    let first = started.lines().next().unwrap_or_default();
+    let first = loaded.lines().next().unwrap_or_default();
     for field in [
         "http_addr: 127.0.0.1:0",
         "ws_addr: 127.0.0.1:0",
-        "pbx: ami 127.0.0.1:5038",
+        &format!("pbx: ami 127.0.0.1:{ami_port}"),
         "users: 20",
         "profiles: 3",
         "queues: 2",
     ] {
         assert!(first.contains(field), "{field} in {first}");
     }
-    assert!(!started.contains("ctisecret"));
-    let all = std::fs::read_to_string(&log).expect("log");
-    let tail: Vec<&str> = all
-        .lines()
-        .skip(1)
-        .map(|l| l.splitn(4, ' ').nth(3).unwrap_or_default())
-        .map(|l| l.split(", module").next().unwrap_or_default())
-        .collect();
-    assert_eq!(tail, vec!["INFO stopping, signal: SIGTERM", "INFO stopped"]);
+    assert!(
+        !loaded.contains("ctisecret"),
+        "the AMI secret reached the log"
+    );
+    let messages = log_messages(&std::fs::read_to_string(&log).expect("log"));
+    let state = messages
+        .iter()
+        .find(|m| m.starts_with("INFO PBX state loaded"))
+        .expect("state loaded line");
+    // 20 phones, 2 queues, 1 trunk, parking lot 701-720, no call yet.
+    for count in [
+        "extensions: 20",
+        "queues: 2",
+        "trunks: 1",
+        "parkings: 20",
+        "channels: 0",
+    ] {
+        assert!(state.contains(count), "{count} in {state}");
+    }
+    let stop = messages
+        .iter()
+        .position(|m| m == "INFO stopping, signal: SIGTERM")
+        .expect("stopping line");
+    assert_eq!(messages.last().map(String::as_str), Some("INFO stopped"));
+    assert!(stop < messages.len() - 1, "{messages:?}");
 }

@@ -99,12 +99,16 @@ pub fn api_config(config: &Config) -> ApiConfig {
 
 /// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot
 /// and one conference room per user (`<confbridge code><main extension>`), accepting the
-/// asterisk.json credentials, with generated traffic at `calls_per_minute`.
+/// asterisk.json credentials, with generated traffic at `calls_per_minute`, on the
+/// current wall clock (uniqueids and start times are "now").
 pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
-    let mut sim = SimConfig::from_directory(&config.users, &config.ast_objects);
-    sim.username = config.asterisk.user.clone();
-    sim.secret = config.asterisk.pass.expose_secret().to_owned();
-    sim.traffic_per_min = calls_per_minute;
+    let mut sim = SimConfig::demo(
+        &config.users,
+        &config.ast_objects,
+        calls_per_minute,
+        &config.asterisk.user,
+        config.asterisk.pass.expose_secret(),
+    );
     if let Some(code) = config.ast_objects.confbridge_code() {
         sim.conference_rooms = config
             .users
@@ -129,7 +133,20 @@ mod tests {
     #[test]
     fn demo_simulator_accepts_the_configured_ami_login() {
         let config = fixture();
+        let unix = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default()
+        };
+        let before = unix();
         let sim = sim_config(&config, 6);
+        let after = unix();
+        assert!(
+            (before..=after).contains(&sim.epoch),
+            "{before} <= {} <= {after}",
+            sim.epoch
+        );
         assert_eq!(sim.username, config.asterisk.user);
         assert_eq!(sim.secret, config.asterisk.pass.expose_secret());
         assert_eq!(sim.traffic_per_min, 6);
