@@ -56,6 +56,9 @@ pub enum RunError {
     /// The credential backend cannot be built.
     #[error("{0}")]
     Credentials(#[from] wiring::CredentialsSetupError),
+    /// The phone HTTP client cannot be built.
+    #[error("{0}")]
+    PhoneClient(#[from] crate::adapters::phone_http::PhoneClientError),
 }
 
 /// Runs until SIGINT or SIGTERM.
@@ -168,7 +171,24 @@ pub async fn start(
         limits: HttpLimits::default(),
         log: log.new(o!("component" => "http")),
     });
-    let routes = crate::adapters::http::filters::routes(app.clone());
+    let operations = Arc::new(wiring::operations_service(
+        config,
+        pbx.clone(),
+        model.clone(),
+        sink.clone(),
+        clock.clone(),
+        log.new(o!("component" => "operations")),
+    )?);
+    let routes = {
+        use crate::adapters::http::filters::{api, finish};
+        use crate::adapters::http::operations::glue::operations_routes;
+        use warp::Filter;
+        let all = api(app.clone())
+            .or(operations_routes(app.clone(), operations))
+            .unify()
+            .boxed();
+        finish(all, app.clone())
+    };
     let push_config = PushConfig::default();
     let grace = push_config.shutdown_grace;
     let (svc, hub) = push::build(

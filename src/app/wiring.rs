@@ -1,5 +1,6 @@
 //! Conversions from the loaded configuration to each adapter's settings: AMI connection,
-//! authentication, the REST reads' static data, and the simulated PBX of `--demo`.
+//! authentication, the REST reads' static data, the operations service, and the simulated
+//! PBX of `--demo`.
 
 use crate::adapters::ami::settings::AmiSettings;
 use crate::adapters::config::{AuthBackend, Config};
@@ -7,13 +8,22 @@ use crate::adapters::credentials::file::FileCredentials;
 use crate::adapters::credentials::pam::PamCredentials;
 use crate::adapters::http::auth_service::AuthSettings;
 use crate::adapters::http::state::{ApiConfig, PhoneUrlRule};
+use crate::adapters::phone_http::{HttpPhoneApi, PhoneClientError};
 use crate::adapters::sim::config::SimConfig;
+use crate::app::live::hooks::{LateSink, LiveHooks};
+use crate::app::live::LiveModel;
+use crate::app::operations::wiring::ops_config;
+use crate::app::operations::{Bounds, LiveView, OperationsDeps, OperationsService};
 use crate::domain::auth::gate::UnautheCall;
 use crate::domain::auth::ipnet::AllowedNetworks;
 use crate::domain::auth::store::TokenLifetime;
+use crate::ports::clock::Clock;
 use crate::ports::credentials::Credentials;
+use crate::ports::pbx::Pbx;
 use secrecy::ExposeSecret;
+use slog::Logger;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// PAM service name used for credential checks (as the original's `pam` type).
 pub const PAM_SERVICE: &str = "login";
@@ -95,6 +105,32 @@ pub fn api_config(config: &Config) -> ApiConfig {
         .collect(),
         ..ApiConfig::default()
     }
+}
+
+/// The operations service of the daemon: commands to `pbx`, reads from and effects on
+/// `model`, pushes to users through `sink`, phones reached over HTTP (3 s timeout).
+///
+/// # Errors
+/// [`PhoneClientError`] when the phone HTTP client cannot be built.
+pub fn operations_service(
+    config: &Config,
+    pbx: Arc<dyn Pbx>,
+    model: Arc<LiveModel>,
+    sink: Arc<LateSink>,
+    clock: Arc<dyn Clock>,
+    log: Logger,
+) -> Result<OperationsService, PhoneClientError> {
+    let phone = HttpPhoneApi::new(Duration::from_secs(3))?;
+    Ok(OperationsService::new(OperationsDeps {
+        pbx,
+        phone: Arc::new(phone),
+        view: Arc::new(LiveView::new(model.shared().clone(), clock.clone())),
+        hooks: Arc::new(LiveHooks::new(model, sink)),
+        clock,
+        config: Arc::new(ops_config(config)),
+        bounds: Bounds::default(),
+        log,
+    }))
 }
 
 /// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot

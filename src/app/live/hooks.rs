@@ -11,13 +11,14 @@ use std::sync::Arc;
 /// [`OperationsHooks`] wired to the live model and the push hub.
 pub struct LiveHooks {
     model: Arc<LiveModel>,
-    hub: PushHub,
+    sink: Arc<LateSink>,
 }
 
 impl LiveHooks {
-    /// Hooks applying effects to `model` and pushing through `hub`.
-    pub fn new(model: Arc<LiveModel>, hub: PushHub) -> Self {
-        Self { model, hub }
+    /// Hooks applying effects to `model` and pushing through `sink` (whose hub is set once
+    /// the socket.io layer, which wraps the routes using these hooks, is built).
+    pub fn new(model: Arc<LiveModel>, sink: Arc<LateSink>) -> Self {
+        Self { model, sink }
     }
 }
 
@@ -28,7 +29,7 @@ impl OperationsHooks for LiveHooks {
             Audience::Users(vec![username.to_owned()]),
             payload,
         );
-        let _ = self.hub.publish(&b);
+        super::publisher::BroadcastSink::send(&*self.sink, &b);
     }
 
     fn apply(&self, effect: &Effect) {

@@ -1,0 +1,248 @@
+//! The whole daemon in `--demo` mode (simulated PBX over real AMI, REST, operations) driven
+//! over HTTP as a client would: login, reads, a click-to-call, its hang-up, and errors.
+
+use clap::Parser;
+use hmac::{Hmac, Mac};
+use nethcti_server::adapters::logging;
+use nethcti_server::app::run::{start, Running};
+use nethcti_server::app::{Cli, Settings};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+struct Demo {
+    running: Running,
+    base: String,
+    http: reqwest::Client,
+    stop: CancellationToken,
+    _state: tempfile::TempDir,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn demo() -> Demo {
+    let state = tempfile::tempdir().expect("tempdir");
+    let state_dir = state.path().display().to_string();
+    let cli = Cli::parse_from([
+        "nethcti-server",
+        "--demo",
+        "--demo-traffic",
+        "0",
+        "--http-addr",
+        "127.0.0.1:0",
+        "--ws-addr",
+        "127.0.0.1:0",
+        "--state-dir",
+        &state_dir,
+    ]);
+    let dir = cli
+        .config_dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(nethcti_server::app::cli::DEMO_CONFIG_DIR));
+    let config = nethcti_server::adapters::config::load(&dir).expect("demo config");
+    let settings = Settings::resolve(&cli, &config);
+    let stop = CancellationToken::new();
+    let running = start(&settings, &config, &logging::discard(), &stop)
+        .await
+        .expect("daemon starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running.ready.load(Ordering::SeqCst) {
+        assert!(Instant::now() < deadline, "PBX state not loaded in 10 s");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Demo {
+        base: format!("http://{}", running.http_addr),
+        running,
+        http: reqwest::Client::new(),
+        stop,
+        _state: state,
+    }
+}
+
+impl Demo {
+    /// Logs in as the spec describes and returns the `Authorization` header value.
+    async fn login(&self, user: &str, password: &str) -> String {
+        let resp = self
+            .http
+            .post(format!("{}/authentication/login", self.base))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), 401);
+        let www = resp
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok())
+            .expect("WWW-Authenticate")
+            .to_owned();
+        let nonce = www.strip_prefix("Digest ").expect("Digest nonce");
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(password.as_bytes()).expect("key");
+        mac.update(format!("{user}:{password}:{nonce}").as_bytes());
+        format!("{user}:{}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    async fn get(&self, auth: &str, path: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", auth)
+            .send()
+            .await
+            .expect("get");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, auth: Option<&str>, path: &str, body: Value) -> (u16, String) {
+        let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(a) = auth {
+            req = req.header("Authorization", a);
+        }
+        let resp = req.send().await.expect("post");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.unwrap_or_default())
+    }
+
+    /// Polls extension `e` until `pred` holds (10 s at most) and returns its JSON.
+    async fn wait_exten(&self, auth: &str, e: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (status, x) = self.get(auth, &format!("/astproxy/extension/{e}")).await;
+            assert_eq!(status, 200, "{x}");
+            if pred(&x) {
+                return x;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "extension {e} never matched: {x}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// An idle demo phone (the simulator registers extension 2NN from 127.0.0.1:5NN70).
+fn idle_exten(exten: &str, name: &str, username: &str, port: &str) -> Value {
+    json!({
+        "ip": "127.0.0.1", "cf": "", "mac": "", "cfb": "", "cfu": "", "dnd": false,
+        "cfVm": "", "port": port, "name": name, "cfbVm": "",
+        "cfuVm": "", "exten": exten, "codecs": [], "status": "online", "context": "",
+        "chanType": "pjsip", "username": username,
+        "sipuseragent": "baresip v1.0.0 (x86_64/linux)", "conversations": {}
+    })
+}
+
+#[tokio::test]
+async fn demo_daemon_places_and_hangs_up_a_click_to_call_through_rest() {
+    let d = demo().await;
+    let alice = d.login("alice", "alice").await;
+
+    let (status, x) = d.get(&alice, "/astproxy/extension/203").await;
+    assert_eq!(status, 200);
+    assert_eq!(x, idle_exten("203", "Carol Verdi", "carol", "5370"));
+
+    let (status, body) = d
+        .post(
+            Some(&alice),
+            "/astproxy/call",
+            json!({"number": "202", "endpointId": "201", "endpointType": "extension"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let reply: Value = serde_json::from_str(&body).expect("JSON reply");
+    let uniqueid = reply["uniqueid"].as_str().expect("uniqueid").to_owned();
+    assert_eq!(reply, json!({ "uniqueid": uniqueid }));
+
+    let x = d
+        .wait_exten(&alice, "201", |x| {
+            x["conversations"]
+                .as_object()
+                .is_some_and(|c| c.values().any(|v| v["connected"] == json!(true)))
+        })
+        .await;
+    let convs = x["conversations"].as_object().expect("conversations");
+    assert_eq!(convs.len(), 1);
+    let (id, conv) = convs.iter().next().expect("one conversation");
+    assert!(
+        id.starts_with("PJSIP/201-") && id.contains(">PJSIP/202-"),
+        "{id}"
+    );
+    assert_eq!(x["status"], "busy");
+    assert_eq!(conv["uniqueId"], json!(uniqueid));
+    assert_eq!(conv["direction"], "out");
+    assert_eq!(conv["counterpartNum"], "202");
+    assert_eq!(conv["counterpartName"], "Bob Bianchi");
+    assert_eq!(conv["recording"], "false");
+
+    let (status, body) = d
+        .post(
+            Some(&alice),
+            "/astproxy/hangup",
+            json!({"convid": id, "endpointId": "201"}),
+        )
+        .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    let x = d
+        .wait_exten(&alice, "201", |x| x["conversations"] == json!({}))
+        .await;
+    assert_eq!(x, idle_exten("201", "Alice Rossi", "alice", "5170"));
+    let x = d
+        .wait_exten(&alice, "202", |x| x["conversations"] == json!({}))
+        .await;
+    assert_eq!(x, idle_exten("202", "Bob Bianchi", "bob", "5270"));
+    assert!(d.running.sim.is_some());
+}
+
+#[tokio::test]
+async fn demo_daemon_answers_operation_errors_with_json() {
+    let d = demo().await;
+    let (status, body) = d
+        .post(
+            None,
+            "/astproxy/hangup",
+            json!({"convid": "x", "endpointId": "201"}),
+        )
+        .await;
+    assert_eq!(status, 401, "{body}");
+
+    let alice = d.login("alice", "alice").await;
+    let (status, body) = d
+        .post(
+            Some(&alice),
+            "/astproxy/hangup",
+            json!({"convid": "PJSIP/201-000000ff>PJSIP/202-00000100", "endpointId": "201"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let err: Value = serde_json::from_str(&body).expect("JSON error");
+    assert_eq!(err["code"], "ConversationNotFound");
+
+    let (status, body) = d
+        .post(
+            Some(&alice),
+            "/astproxy/hangup",
+            json!({"endpointId": "201"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).expect("JSON error"),
+        json!({"code": "BadRequest", "message": "invalid or missing field `convid`: required"})
+    );
+
+    let bob = d.login("bob", "bob").await;
+    let (status, _) = d
+        .post(
+            Some(&bob),
+            "/astproxy/call",
+            json!({"number": "203", "endpointId": "201"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+}
