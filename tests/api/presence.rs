@@ -155,11 +155,13 @@ async fn invalid_presence_requests_are_refused_without_pbx_commands() {
         .status(),
         403
     );
+    let no_box = app
+        .post_json("/user/presence", &bob, json!({"status": "voicemail"}))
+        .await;
+    assert_eq!(no_box.status(), 409);
     assert_eq!(
-        app.post_json("/user/presence", &bob, json!({"status": "voicemail"}))
-            .await
-            .status(),
-        500
+        no_box.json::<Value>().await.expect("json"),
+        json!({"code": "Conflict", "message": "user has no voicemail endpoint"})
     );
     assert!(app.pbx.commands().is_empty());
 }
@@ -184,4 +186,49 @@ async fn pbx_down_is_503_and_a_silent_pbx_is_504() {
     app.pbx.set_unresponsive(true);
     let silent = app.get("/astproxy/dnd/201", &alice).await;
     assert_eq!(silent.status(), 504);
+}
+
+#[tokio::test]
+async fn cellphone_presence_forwards_every_extension_to_the_first_cellphone() {
+    let app = spawn_app().await;
+    let alice = app.login("alice", ALICE_PW).await;
+    let resp = app
+        .post_json("/user/presence", &alice, json!({"status": "cellphone"}))
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.expect("t"), "");
+    assert_eq!(
+        app.pbx.commands(),
+        vec![
+            del("DND", "91201"),
+            put("CF", "91201", "3331234567"),
+            del("DND", "92201"),
+            put("CF", "92201", "3331234567"),
+            del("DND", "201"),
+            put("CF", "201", "3331234567"),
+            cli("presencestate change CustomPresence:201 AWAY,CELLPHONE"),
+        ]
+    );
+    assert_eq!(
+        app.get("/user/presence", &alice)
+            .await
+            .json::<Value>()
+            .await
+            .expect("j"),
+        json!({"status": "cellphone"})
+    );
+    app.pbx.clear();
+    let bob = app.login("bob", BOB_PW).await;
+    let resp = app
+        .post_json("/user/presence", &bob, json!({"status": "cellphone"}))
+        .await;
+    let status = resp.status().as_u16();
+    assert_eq!(
+        (status, resp.json::<Value>().await.expect("json")),
+        (
+            409,
+            json!({"code": "Conflict", "message": "user has no cellphone endpoint"})
+        )
+    );
+    assert_eq!(app.pbx.commands(), vec![]);
 }

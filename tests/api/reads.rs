@@ -240,6 +240,77 @@ async fn dnd_read_asks_the_pbx() {
 }
 
 #[tokio::test]
+async fn forward_reads_ask_the_pbx_and_split_number_and_voicemail() {
+    let app = spawn_app().await;
+    let db = |fam: &'static str, value: &'static str| {
+        app.pbx.answer(
+            move |c| matches!(c, PbxCommand::DbGet { family, key } if family == fam && key == "201"),
+            Ok(PbxReply::Value(Some(value.into()))),
+        )
+    };
+    db("CF", "0721405516");
+    db("CFB", "vmu201");
+    let alice = app.login("alice", ALICE_PW).await;
+    for (path, expected) in [
+        (
+            "/astproxy/cfcall/unconditional/201",
+            json!({"exten": "201", "status": "on", "cf_type": "unconditional", "to": "0721405516"}),
+        ),
+        (
+            "/astproxy/cfvm/unconditional/201",
+            json!({"exten": "201", "status": "off", "cf_type": "unconditional"}),
+        ),
+        (
+            "/astproxy/cfvm/busy/201",
+            json!({"exten": "201", "status": "on", "cf_type": "busy", "to": "201"}),
+        ),
+        (
+            "/astproxy/cfcall/busy/201",
+            json!({"exten": "201", "status": "off", "cf_type": "busy"}),
+        ),
+        (
+            "/astproxy/cfcall/unavailable/201",
+            json!({"exten": "201", "status": "off", "cf_type": "unavailable"}),
+        ),
+    ] {
+        assert_eq!(body(app.get(path, &alice).await).await, expected, "{path}");
+    }
+    let bad = app.get("/astproxy/cfcall/sometimes/201", &alice).await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(
+        bad.json::<Value>().await.expect("json"),
+        json!({"code": "BadRequest",
+               "message": "invalid field `type`: must be unconditional, busy or unavailable"})
+    );
+    assert_eq!(
+        app.get("/astproxy/cfcall/unconditional/202", &alice)
+            .await
+            .status(),
+        403
+    );
+    let gets: Vec<(String, String)> = app
+        .pbx
+        .commands()
+        .into_iter()
+        .filter_map(|c| match c {
+            PbxCommand::DbGet { family, key } => Some((family, key)),
+            _ => None,
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("CF", "201"),
+        ("CF", "201"),
+        ("CFB", "201"),
+        ("CFB", "201"),
+        ("CFU", "201"),
+    ]
+    .iter()
+    .map(|(f, k)| ((*f).to_owned(), (*k).to_owned()))
+    .collect();
+    assert_eq!(gets, expected);
+}
+
+#[tokio::test]
 async fn settings_default_device_and_avatars() {
     let app = spawn_app().await;
     let alice = app.login("alice", ALICE_PW).await;

@@ -37,6 +37,9 @@ pub enum ApiError {
     /// Unknown resource.
     #[error("{0}")]
     NotFound(String),
+    /// The request cannot apply to this user's configuration (e.g. no cellphone endpoint).
+    #[error("{0}")]
+    Conflict(String),
     /// Body over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -65,6 +68,7 @@ impl ApiError {
             Self::Unauthorized | Self::NotConfigured(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotReady | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -81,6 +85,7 @@ impl ApiError {
             Self::NotConfigured(_) => "1",
             Self::Forbidden => "Forbidden",
             Self::NotFound(_) => "ResourceNotFound",
+            Self::Conflict(_) => "Conflict",
             Self::PayloadTooLarge => "PayloadTooLarge",
             Self::TooManyRequests(_) => "TooManyRequests",
             Self::NotReady | Self::Unavailable(_) => "ServiceUnavailable",
@@ -168,7 +173,7 @@ impl From<PresenceError> for ApiError {
             PresenceError::Forbidden => Self::Forbidden,
             PresenceError::NoCellphone
             | PresenceError::NoVoicemail
-            | PresenceError::NoExtension => Self::Internal(anyhow::anyhow!(e)),
+            | PresenceError::NoExtension => Self::Conflict(e.to_string()),
         }
     }
 }

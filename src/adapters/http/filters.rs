@@ -163,11 +163,13 @@ fn astproxy_reads(app: &Arc<HttpApp>) -> Route {
     let cfcall = warp::path!("astproxy" / "cfcall" / String / String)
         .and(warp::get())
         .and(g.clone())
-        .and_then(astproxy::forbidden_redirect);
+        .and_then(|t, e, ctx| astproxy::forward_status(astproxy::ForwardRead::Call, t, e, ctx));
     let cfvm = warp::path!("astproxy" / "cfvm" / String / String)
         .and(warp::get())
         .and(g)
-        .and_then(astproxy::forbidden_redirect);
+        .and_then(|t, e, ctx| {
+            astproxy::forward_status(astproxy::ForwardRead::Voicemail, t, e, ctx)
+        });
     exts.or(ext)
         .unify()
         .or(queues)

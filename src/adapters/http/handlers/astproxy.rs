@@ -225,21 +225,65 @@ pub async fn dnd(endpoint: String, ctx: Ctx) -> Result<Response, Infallible> {
     .await
 }
 
-/// `GET /astproxy/cfcall/:type/:endpoint` and `cfvm/...`: always 403 (`phone_redirect`
-/// is never granted, as in the original).
-pub async fn forbidden_redirect(
-    _kind: String,
-    _endpoint: String,
+/// Which forward a `GET /astproxy/cfcall|cfvm/:type/:endpoint` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardRead {
+    /// `cfcall`: forward to a number (the AstDB value without the `vmu` prefix).
+    Call,
+    /// `cfvm`: forward to a voicemail box (the value `vmu<box>`).
+    Voicemail,
+}
+
+/// `GET /astproxy/cfcall/:type/:endpoint` and `cfvm/...`: needs call_forward ∧ owns; live
+/// `DBGet <CF|CFB|CFU>/<e>`; `{"exten", "status": "on"|"off", "cf_type", "to"?}`. Fixed:
+/// the original always answered 403 (`phone_redirect` never granted).
+pub async fn forward_status(
+    read: ForwardRead,
+    kind: String,
+    endpoint: String,
     ctx: Ctx,
 ) -> Result<Response, Infallible> {
     respond(&ctx, Backend::Astproxy, async {
         let dir = ctx.app.directory();
         let user = caller(&ctx, &dir)?;
         let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
-        if perms.phone_redirect() {
-            return Err(ApiError::NotFound("not implemented".into()));
+        if !(perms.cf() && owns_extension(user, &endpoint)) {
+            return Err(ApiError::Forbidden);
         }
-        Err(ApiError::Forbidden)
+        let family = match kind.as_str() {
+            "unconditional" => "CF",
+            "busy" => "CFB",
+            "unavailable" => "CFU",
+            _ => {
+                return Err(ApiError::BadRequest(
+                    "invalid field `type`: must be unconditional, busy or unavailable".into(),
+                ))
+            }
+        };
+        let reply = ctx
+            .app
+            .pbx
+            .execute(PbxCommand::DbGet {
+                family: family.into(),
+                key: endpoint.clone(),
+            })
+            .await?;
+        let value = match reply {
+            PbxReply::Value(Some(v)) => Some(v),
+            _ => None,
+        };
+        let to = match (read, value.as_deref()) {
+            (ForwardRead::Voicemail, Some(v)) => v.strip_prefix("vmu").map(str::to_owned),
+            (ForwardRead::Call, Some(v)) if !v.starts_with("vmu") && !v.is_empty() => {
+                Some(v.to_owned())
+            }
+            _ => None,
+        };
+        let mut out = j!({"exten": endpoint, "status": if to.is_some() { "on" } else { "off" }, "cf_type": kind});
+        if let (Some(to), Some(obj)) = (to, out.as_object_mut()) {
+            obj.insert("to".into(), Value::String(to));
+        }
+        Ok(json(&out))
     })
     .await
 }
