@@ -246,3 +246,98 @@ async fn demo_daemon_answers_operation_errors_with_json() {
         .await;
     assert_eq!(status, 403);
 }
+
+/// A logged-in, idle, paused-nowhere dynamic member of the demo queues.
+fn member(queue: &str, exten: &str, name: &str) -> Value {
+    json!({
+        "type": "dynamic", "name": name, "queue": queue, "member": exten, "paused": false,
+        "loggedIn": true, "callsTakenCount": 0, "lastCallTimestamp": 0,
+        "lastPausedInReason": "", "lastPausedInTimestamp": 0, "lastPausedOutTimestamp": 0
+    })
+}
+
+fn queue_401() -> Value {
+    json!({
+        "name": "Support", "queue": "401",
+        "members": {
+            "202": member("401", "202", "Bob Bianchi"),
+            "203": member("401", "203", "Carol Verdi"),
+            "204": member("401", "204", "Dave Neri")
+        },
+        "avgHoldTime": "0", "avgTalkTime": "0", "waitingCallers": {},
+        "completedCallsCount": "0", "abandonedCallsCount": "0",
+        "serviceLevelTimePeriod": "0", "serviceLevelPercentage": "0.0"
+    })
+}
+
+#[tokio::test]
+async fn demo_daemon_reads_match_the_fixture_configuration() {
+    let d = demo().await;
+    let alice = d.login("alice", "alice").await;
+    let parkings: serde_json::Map<String, Value> = (701..=720)
+        .map(|p| {
+            let p = p.to_string();
+            let v = json!({"name": p, "parking": p, "timeout": 45, "parkedCaller": {}});
+            (p, v)
+        })
+        .collect();
+    let expected = [
+        (
+            "/astproxy/trunks",
+            json!({"trunk": {"ip": "", "port": "", "name": "Carrier", "exten": "trunk",
+                "codecs": [], "status": "online", "registration": "unmonitored",
+                "chanType": "pjsip", "maxChannels": 4, "conversations": {}}}),
+        ),
+        ("/astproxy/parkings", Value::Object(parkings)),
+        (
+            "/astproxy/opdata",
+            json!({"inQueue": "401", "waitingQueue": "ctiopqueue1", "401": queue_401()}),
+        ),
+        (
+            "/astproxy/opgroups",
+            json!({"Support team": {"users": ["alice", "bob", "carol", "dave"]},
+                   "Sales team": {"users": ["erin", "frank", "grace", "heidi"]},
+                   "Management": {"users": ["alice", "walter"]}}),
+        ),
+        ("/astproxy/prefix", json!({"prefix": ""})),
+        (
+            "/astproxy/feature_codes",
+            json!({"confbridge_conf": "*88", "dnd_toggle": "*76", "incall_audio": "*77",
+                   "meetme_conf": "*88", "pickup": "*8", "que_toggle": "*45"}),
+        ),
+        ("/user/presence", json!({"status": "online"})),
+        ("/user/presence_onbusy", json!({"status": "online"})),
+        ("/user/presence_onunavailable", json!({"status": "online"})),
+        (
+            "/user/presencelist",
+            json!(["online", "dnd", "callforward", "cellphone", "voicemail"]),
+        ),
+        (
+            "/user/presencelist_onbusy",
+            json!(["online", "voicemail", "cellphone", "callforward"]),
+        ),
+        ("/user/all_avatars", json!({})),
+        ("/user/paramurl", json!({})),
+    ];
+    for (path, want) in expected {
+        assert_eq!(d.get(&alice, path).await, (200, want), "{path}");
+    }
+    let (status, queues) = d.get(&alice, "/astproxy/queues").await;
+    assert_eq!(status, 200);
+    assert_eq!(queues["401"], queue_401());
+    assert_eq!(
+        queues["402"]["members"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect::<Vec<_>>()),
+        Some(["205", "206", "207", "208"].map(String::from).to_vec())
+    );
+    let sip = d
+        .http
+        .get(format!("{}/astproxy/sip_webrtc", d.base))
+        .header("Authorization", &alice)
+        .send()
+        .await
+        .expect("sip_webrtc");
+    assert_eq!(sip.status(), 200);
+    assert_eq!(sip.text().await.expect("body"), "");
+}
