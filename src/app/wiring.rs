@@ -15,9 +15,6 @@ use crate::ports::credentials::Credentials;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 
-/// PAM service name used for credential checks (as the original's `pam` type).
-pub const PAM_SERVICE: &str = "login";
-
 /// AMI connection settings from asterisk.json.
 pub fn ami_settings(config: &Config) -> AmiSettings {
     AmiSettings::new(
@@ -59,7 +56,7 @@ pub enum CredentialsSetupError {
 /// [`CredentialsSetupError`] when the password file cannot be loaded.
 pub fn credentials(config: &Config) -> Result<Arc<dyn Credentials>, CredentialsSetupError> {
     match &config.authentication.backend {
-        AuthBackend::Pam => Ok(Arc::new(PamCredentials::new(PAM_SERVICE))),
+        AuthBackend::Pam { service } => Ok(Arc::new(PamCredentials::new(service))),
         AuthBackend::File(path) => FileCredentials::load(path)
             .map(|c| Arc::new(c) as Arc<dyn Credentials>)
             .map_err(|e| CredentialsSetupError::PasswordFile(e.to_string())),
