@@ -566,7 +566,32 @@ fn file_backend_needs_its_password_file() {
     });
     std::fs::remove_file(tmp.path().join("passwords.json")).expect("rm");
     let c = config::load(tmp.path()).expect("pam needs no password file");
-    assert_eq!(c.authentication.backend, AuthBackend::Pam);
+    assert_eq!(
+        c.authentication.backend,
+        AuthBackend::Pam {
+            service: "system-auth".into()
+        }
+    );
+    patch(tmp.path(), "authentication.json", |v| {
+        v["pam"] = serde_json::json!({"service": "nethcti"})
+    });
+    let c = config::load(tmp.path()).expect("pam.service");
+    assert_eq!(
+        c.authentication.backend,
+        AuthBackend::Pam {
+            service: "nethcti".into()
+        }
+    );
+    let line = error_after(|d| {
+        patch(d, "authentication.json", |v| {
+            v["type"] = "pam".into();
+            v["pam"] = serde_json::json!({"service": "../shadow"});
+        })
+    });
+    assert_eq!(
+        line,
+        "<dir>/authentication.json: field \"pam.service\": bad PAM service name \"../shadow\""
+    );
 }
 
 #[test]

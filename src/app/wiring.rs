@@ -25,9 +25,6 @@ use slog::Logger;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// PAM service name used for credential checks (as the original's `pam` type).
-pub const PAM_SERVICE: &str = "login";
-
 /// AMI connection settings from asterisk.json.
 pub fn ami_settings(config: &Config) -> AmiSettings {
     AmiSettings::new(
@@ -69,7 +66,7 @@ pub enum CredentialsSetupError {
 /// [`CredentialsSetupError`] when the password file cannot be loaded.
 pub fn credentials(config: &Config) -> Result<Arc<dyn Credentials>, CredentialsSetupError> {
     match &config.authentication.backend {
-        AuthBackend::Pam => Ok(Arc::new(PamCredentials::new(PAM_SERVICE))),
+        AuthBackend::Pam { service } => Ok(Arc::new(PamCredentials::new(service))),
         AuthBackend::File(path) => FileCredentials::load(path)
             .map(|c| Arc::new(c) as Arc<dyn Credentials>)
             .map_err(|e| CredentialsSetupError::PasswordFile(e.to_string())),

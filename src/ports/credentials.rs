@@ -9,6 +9,9 @@ pub enum CredentialsError {
     /// The backend is not usable (file unreadable, PAM not built or failing).
     #[error("credentials backend unavailable: {0}")]
     Unavailable(String),
+    /// The backend did not answer in time (a hung PAM stack, say).
+    #[error("credentials backend timed out: {0}")]
+    Timeout(String),
 }
 
 /// Checks credentials.
@@ -18,7 +21,8 @@ pub trait Credentials: Send + Sync {
     /// typed, or the owner's username for an extension login).
     ///
     /// # Errors
-    /// [`CredentialsError::Unavailable`] when the backend cannot answer; never for a
-    /// wrong password or an unknown user (those are `Ok(false)`).
+    /// [`CredentialsError::Unavailable`] when the backend cannot answer,
+    /// [`CredentialsError::Timeout`] when it does not answer in time; never for a wrong
+    /// password or an unknown user (those are `Ok(false)`).
     async fn check(&self, username: &str, password: &str) -> Result<bool, CredentialsError>;
 }

@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 /// Where passwords are checked (`type`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthBackend {
-    /// The system's PAM stack (`"pam"`, the original's only value and the default).
-    Pam,
+    /// The system's PAM stack (`"pam"`, the original's only value and the default), with
+    /// the service name from `pam.service` (default `system-auth`, as the original).
+    Pam {
+        /// PAM service name.
+        service: String,
+    },
     /// A JSON file `{ "<username>": "<argon2id PHC hash>" }` (`"file"`); the path is
     /// `file.path` resolved against the configuration directory, default
     /// `<config dir>/passwords.json`.
@@ -38,6 +42,9 @@ pub struct AuthenticationConfig {
     pub unauthe_call: UnauthenticatedCalls,
 }
 
+/// Default PAM service for `type: "pam"` (the original's).
+pub const PAM_SERVICE: &str = "system-auth";
+
 /// Default name of the password file for `type: "file"`.
 pub const PASSWORDS_FILE: &str = "passwords.json";
 
@@ -51,7 +58,15 @@ impl AuthenticationConfig {
         doc.top()?;
         let enabled = doc.required("enabled", doc.boolean("enabled")?)?;
         let backend = match doc.strict_string("type")?.as_deref() {
-            None | Some("pam") => AuthBackend::Pam,
+            None | Some("pam") => AuthBackend::Pam {
+                service: match doc.strict_string("pam.service")? {
+                    Some(s) if s.trim().is_empty() || s.contains(['/', '\0']) => {
+                        return Err(doc.bad("pam.service", format!("bad PAM service name {s:?}")))
+                    }
+                    Some(s) => s,
+                    None => PAM_SERVICE.into(),
+                },
+            },
             Some("file") => {
                 let rel = doc
                     .strict_string("file.path")?

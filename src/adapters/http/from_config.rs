@@ -12,9 +12,6 @@ use crate::domain::auth::{RateLimitPolicy, TokenLifetime, UnautheCall};
 use crate::ports::credentials::Credentials;
 use std::sync::Arc;
 
-/// PAM service the original uses.
-pub const PAM_SERVICE: &str = "system-auth";
-
 /// Users, profiles and PBX objects.
 pub fn directory(cfg: &Config) -> Directory {
     Directory {
@@ -81,7 +78,7 @@ pub fn auth_settings(cfg: &Config) -> AuthSettings {
 pub fn credentials(cfg: &Config) -> Result<Arc<dyn Credentials>, PasswordFileError> {
     Ok(match &cfg.authentication.backend {
         AuthBackend::File(path) => Arc::new(FileCredentials::load(path)?),
-        AuthBackend::Pam => Arc::new(PamCredentials::new(PAM_SERVICE)),
+        AuthBackend::Pam { service } => Arc::new(PamCredentials::new(service)),
     })
 }
 
