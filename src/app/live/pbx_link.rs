@@ -5,6 +5,12 @@
 //! Events that arrive while the lists are loading wait in the notice channel and are
 //! applied after the snapshot, so nothing is lost and nothing is applied twice out of
 //! order. A `FullyBooted`/`Reload` seen in the stream asks for a new load.
+//!
+//! Clients get only the entities that differ after any load. Besides, `serverReloaded` is
+//! broadcast after a load caused by an Asterisk restart (a `Shutdown` seen before the
+//! reconnection) or by a reload (`Reload`, or `FullyBooted` in the middle of a session),
+//! as the original does on its full reload; not after the first load nor after a plain
+//! reconnection, where nothing was reconfigured.
 
 use super::model::LiveModel;
 use crate::adapters::ami::action::{Action, Expect};
@@ -12,6 +18,7 @@ use crate::adapters::ami::client::{AmiClient, AmiNotice};
 use crate::adapters::ami::frame::Frame;
 use crate::adapters::ami::snapshot::{build_snapshot, conference_actions, list_actions};
 use crate::adapters::ami::translate::translate;
+use crate::adapters::push::Broadcast;
 use crate::domain::change::Change;
 use crate::domain::pbx_event::{PbxEvent, Snapshot};
 use futures::future::join_all;
@@ -90,6 +97,9 @@ pub async fn run(
     // Asterisk greets every new session with `FullyBooted`: that one is covered by the load
     // done on `Connected`; a later one (or a `Reload`) asks for a new load.
     let mut greeted = false;
+    let mut loaded = false;
+    // A `Shutdown` was seen: the next load follows an Asterisk restart.
+    let mut restarting = false;
     loop {
         let notice = tokio::select! {
             () = shutdown.cancelled() => return,
@@ -99,7 +109,12 @@ pub async fn run(
             AmiNotice::Connected { banner } => {
                 info!(log, "AMI connected, loading PBX state"; "banner" => banner);
                 greeted = false;
-                resync(&client, &model, &ready, &log).await;
+                let reloaded = resync(&client, &model, &ready, &log).await;
+                if reloaded && loaded && restarting {
+                    announce_reload(&model, &log);
+                }
+                loaded |= reloaded;
+                restarting &= !reloaded;
             }
             AmiNotice::Disconnected { reason } => {
                 warn!(log, "AMI disconnected; state frozen until reconnect"; "reason" => reason);
@@ -110,17 +125,30 @@ pub async fn run(
                 };
                 let greeting = !greeted && matches!(event, PbxEvent::FullyBooted);
                 greeted |= greeting;
+                restarting |= matches!(event, PbxEvent::Shutdown { .. });
                 let changes = model.apply(event);
                 if changes.contains(&Change::ResyncRequested) && !greeting {
                     info!(log, "PBX rebooted or reloaded, resyncing");
-                    resync(&client, &model, &ready, &log).await;
+                    if resync(&client, &model, &ready, &log).await {
+                        if loaded {
+                            announce_reload(&model, &log);
+                        }
+                        loaded = true;
+                        restarting = false;
+                    }
                 }
             }
         }
     }
 }
 
-async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: &Logger) {
+fn announce_reload(model: &LiveModel, log: &Logger) {
+    info!(log, "PBX reloaded: telling clients (serverReloaded)");
+    model.publish(&Broadcast::server_reloaded());
+}
+
+/// Loads the PBX state into the model; true on success.
+async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: &Logger) -> bool {
     let started = Instant::now();
     match load_snapshot(client).await {
         Ok(snapshot) => {
@@ -131,8 +159,12 @@ async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: 
                 "parkings" => parkings, "channels" => channels,
                 "changes" => changes.len(), "ms" => started.elapsed().as_millis() as u64);
             ready.store(true, Ordering::SeqCst);
+            true
         }
-        Err(e) => warn!(log, "PBX state load failed; will retry on next connection"; "error" => %e),
+        Err(e) => {
+            warn!(log, "PBX state load failed; will retry on next connection"; "error" => %e);
+            false
+        }
     }
 }
 
