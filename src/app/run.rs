@@ -15,7 +15,7 @@ use crate::adapters::config::Config;
 use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
 use crate::adapters::http::auth_service::AuthService;
 use crate::adapters::http::state::{ClientCounters, Directory, HttpApp, HttpLimits};
-use crate::adapters::push::{self, PushConfig, PushHub};
+use crate::adapters::push::{self, Audience, Broadcast, PushConfig, PushHub};
 use crate::adapters::sim::server::{SimHandle, SimPbx};
 use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::{Clock, SystemClock};
@@ -56,6 +56,9 @@ pub enum RunError {
     /// The credential backend cannot be built.
     #[error("{0}")]
     Credentials(#[from] wiring::CredentialsSetupError),
+    /// The phone HTTP API client cannot be built.
+    #[error("cannot build the phone HTTP client: {0}")]
+    PhoneClient(#[from] crate::adapters::phone_http::PhoneClientError),
 }
 
 /// Runs until SIGINT or SIGTERM.
@@ -166,10 +169,25 @@ pub async fn start(
         counters: Arc::new(ClientCounters::default()),
         started_ms: clock.now_ms(),
         limits: HttpLimits::default(),
+        push: Default::default(),
         log: log.new(o!("component" => "http")),
     });
-    let routes = crate::adapters::http::filters::routes(app.clone());
-    let push_config = PushConfig::default();
+    let routes = super::routes::daemon_routes(
+        app.clone(),
+        config,
+        super::routes::OpsParts {
+            pbx: pbx.clone(),
+            model: model.clone(),
+            sink: sink.clone(),
+            clock: clock.clone(),
+        },
+        log.new(o!("component" => "operations")),
+    )?;
+    let push_config = PushConfig {
+        // Spec §9: every expiration_timeout / 2, so a connected socket's token never lapses.
+        token_keepalive: Some(keepalive_period(&app)),
+        ..PushConfig::default()
+    };
     let grace = push_config.shutdown_grace;
     let (svc, hub) = push::build(
         warp::service(routes),
@@ -178,6 +196,7 @@ pub async fn start(
         log.new(o!("component" => "push")),
     );
     sink.set(hub.clone());
+    connect_http_to_push(&app, &hub);
 
     let http = bind(settings.http_addr).await?;
     let http_addr = http.local_addr()?;
@@ -219,7 +238,35 @@ pub async fn start(
     })
 }
 
-/// Drops expired temporary tokens every minute.
+/// Half the temporary token lifetime (at least one second).
+fn keepalive_period(app: &HttpApp) -> Duration {
+    let ms = app.auth.settings().lifetime.as_ms() / 2;
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0).max(1000))
+}
+
+/// Lets the HTTP side reach the sockets: a logout or an expired token closes the sockets
+/// logged in with it, and handlers' pushes (`updateDefaultDevice`) go to the user's sockets.
+fn connect_http_to_push(app: &Arc<HttpApp>, hub: &PushHub) {
+    // Weak: the auth service lives inside `app`, so a strong reference would be a cycle.
+    let weak = Arc::downgrade(app);
+    let h = hub.clone();
+    app.auth.on_revoke(Arc::new(move || {
+        if let Some(app) = weak.upgrade() {
+            h.close_revoked(|key, token| app.auth.is_live(key, token));
+        }
+    }));
+    let h = hub.clone();
+    app.push.set(Arc::new(move |username, event, payload| {
+        let b = Broadcast::new(
+            event.to_owned(),
+            Audience::Users(vec![username.to_owned()]),
+            payload,
+        );
+        let _ = h.publish(&b);
+    }));
+}
+
+/// Drops expired temporary tokens every minute (their sockets are then closed).
 async fn sweep_tokens(app: Arc<HttpApp>, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
