@@ -87,6 +87,23 @@ pub struct Running {
     pub model: Arc<LiveModel>,
     /// Set once the first PBX load completed.
     pub ready: Arc<AtomicBool>,
+    /// The HTTP application (auth service, settings, directory).
+    pub app: Arc<HttpApp>,
+}
+
+/// What tests may replace in [`start_with`]; [`Default`] is production.
+#[derive(Clone)]
+pub struct StartOptions {
+    /// The wall clock of the auth service and the live model.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, RunError> {
@@ -105,7 +122,21 @@ pub async fn start(
     log: &Logger,
     shutdown: &CancellationToken,
 ) -> Result<Running, RunError> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    start_with(settings, config, log, shutdown, StartOptions::default()).await
+}
+
+/// [`start`] with `options` replacing production parts.
+///
+/// # Errors
+/// As [`start`].
+pub async fn start_with(
+    settings: &Settings,
+    config: &Config,
+    log: &Logger,
+    shutdown: &CancellationToken,
+    options: StartOptions,
+) -> Result<Running, RunError> {
+    let clock = options.clock;
     std::fs::create_dir_all(&settings.state_dir).map_err(|source| RunError::StateDir {
         path: settings.state_dir.display().to_string(),
         source,
@@ -226,7 +257,7 @@ pub async fn start(
         log.new(o!("component" => "pbx-link")),
         shutdown.child_token(),
     ));
-    tokio::spawn(sweep_tokens(app, shutdown.child_token()));
+    tokio::spawn(sweep_tokens(app.clone(), shutdown.child_token()));
     info!(log, "listening"; "http" => %http_addr, "ws" => %ws_addr);
     Ok(Running {
         http_addr,
@@ -235,6 +266,7 @@ pub async fn start(
         hub,
         model,
         ready,
+        app,
     })
 }
 

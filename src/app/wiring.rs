@@ -7,10 +7,11 @@ use crate::adapters::credentials::file::FileCredentials;
 use crate::adapters::credentials::pam::PamCredentials;
 use crate::adapters::http::auth_service::AuthSettings;
 use crate::adapters::http::state::{ApiConfig, PhoneUrlRule};
-use crate::adapters::sim::config::SimConfig;
+use crate::adapters::sim::config::{EndpointConf, SimConfig};
 use crate::domain::auth::gate::UnautheCall;
 use crate::domain::auth::ipnet::AllowedNetworks;
 use crate::domain::auth::store::TokenLifetime;
+use crate::domain::directory::DeviceType;
 use crate::ports::credentials::Credentials;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -99,9 +100,22 @@ pub fn api_config(config: &Config) -> ApiConfig {
 
 /// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot
 /// and one conference room per user (`<confbridge code><main extension>`), accepting the
-/// asterisk.json credentials, with generated traffic at `calls_per_minute`.
+/// asterisk.json credentials, with generated traffic at `calls_per_minute`. Users' WebRTC
+/// devices are registered endpoints too, so WebRTC click-to-call (`callWebrtc`) works.
 pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
     let mut sim = SimConfig::from_directory(&config.users, &config.ast_objects);
+    for user in config.users.iter() {
+        for device in user.devices.iter().filter(|d| d.kind == DeviceType::Webrtc) {
+            if !sim.endpoints.iter().any(|e| e.id == device.id) {
+                sim.endpoints.push(EndpointConf {
+                    id: device.id.clone(),
+                    name: user.name.clone(),
+                    trunk: false,
+                    registered: true,
+                });
+            }
+        }
+    }
     sim.username = config.asterisk.user.clone();
     sim.secret = config.asterisk.pass.expose_secret().to_owned();
     sim.traffic_per_min = calls_per_minute;
