@@ -6,13 +6,11 @@
 //! applied after the snapshot, so nothing is lost and nothing is applied twice out of
 //! order. A `FullyBooted`/`Reload` seen in the stream asks for a new load.
 //!
-//! Clients get only the entities that differ after any load. Besides, `serverReloaded` is
-//! broadcast after a load caused by an Asterisk restart (a `Shutdown` seen before the
-//! reconnection) or by a reload (`Reload`, or `FullyBooted` in the middle of a session),
-//! as the original does on its full reload; not after the first load nor after a plain
-//! reconnection, where nothing was reconfigured.
+//! Clients get only the entities that differ after any load, then `serverReloaded` when
+//! [`ReloadNotice`] says the load followed an Asterisk restart or reload.
 
 use super::model::LiveModel;
+use super::reload_notice::{LoadCause, ReloadNotice};
 use crate::adapters::ami::action::{Action, Expect};
 use crate::adapters::ami::client::{AmiClient, AmiNotice};
 use crate::adapters::ami::frame::Frame;
@@ -97,9 +95,7 @@ pub async fn run(
     // Asterisk greets every new session with `FullyBooted`: that one is covered by the load
     // done on `Connected`; a later one (or a `Reload`) asks for a new load.
     let mut greeted = false;
-    let mut loaded = false;
-    // A `Shutdown` was seen: the next load follows an Asterisk restart.
-    let mut restarting = false;
+    let mut notice_of_reload = ReloadNotice::default();
     loop {
         let notice = tokio::select! {
             () = shutdown.cancelled() => return,
@@ -109,12 +105,11 @@ pub async fn run(
             AmiNotice::Connected { banner } => {
                 info!(log, "AMI connected, loading PBX state"; "banner" => banner);
                 greeted = false;
-                let reloaded = resync(&client, &model, &ready, &log).await;
-                if reloaded && loaded && restarting {
+                if resync(&client, &model, &ready, &log).await
+                    && notice_of_reload.loaded(LoadCause::Connected)
+                {
                     announce_reload(&model, &log);
                 }
-                loaded |= reloaded;
-                restarting &= !reloaded;
             }
             AmiNotice::Disconnected { reason } => {
                 warn!(log, "AMI disconnected; state frozen until reconnect"; "reason" => reason);
@@ -125,16 +120,16 @@ pub async fn run(
                 };
                 let greeting = !greeted && matches!(event, PbxEvent::FullyBooted);
                 greeted |= greeting;
-                restarting |= matches!(event, PbxEvent::Shutdown { .. });
+                if matches!(event, PbxEvent::Shutdown { .. }) {
+                    notice_of_reload.saw_shutdown();
+                }
                 let changes = model.apply(event);
                 if changes.contains(&Change::ResyncRequested) && !greeting {
                     info!(log, "PBX rebooted or reloaded, resyncing");
-                    if resync(&client, &model, &ready, &log).await {
-                        if loaded {
-                            announce_reload(&model, &log);
-                        }
-                        loaded = true;
-                        restarting = false;
+                    if resync(&client, &model, &ready, &log).await
+                        && notice_of_reload.loaded(LoadCause::Requested)
+                    {
+                        announce_reload(&model, &log);
                     }
                 }
             }
