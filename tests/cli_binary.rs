@@ -192,5 +192,9 @@ fn the_daemon_logs_start_and_stops_on_sigterm_with_exit_0() {
         .map(|l| l.splitn(4, ' ').nth(3).unwrap_or_default())
         .map(|l| l.split(", module").next().unwrap_or_default())
         .collect();
-    assert_eq!(tail, vec!["INFO stopping, signal: SIGTERM", "INFO stopped"]);
+    // Start-up logs its subsystems (AMI retries: no Asterisk here) before or after the
+    // signal; the stop itself is clean and last.
+    assert!(tail.contains(&"INFO stopping, signal: SIGTERM"), "{tail:?}");
+    assert_eq!(tail.last(), Some(&"INFO stopped"), "{tail:?}");
+    assert!(!tail.iter().any(|l| l.starts_with("ERROR")), "{tail:?}");
 }
