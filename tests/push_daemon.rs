@@ -1,6 +1,7 @@
 //! The socket.io stream of the real daemon (simulated PBX, fixture users, separate socket.io
 //! listener): sockets closed by logout and token expiry, `updateDefaultDevice`,
 //! `answerWebrtc`, `extenRinging`/`extenDialing` of a REST call, masking per recipient,
+//! every token kind (normal, persistent, phone-island),
 //! `serverReloaded` on an Asterisk reload.
 
 #[path = "support/daemon.rs"]
@@ -211,4 +212,50 @@ async fn an_asterisk_reload_sends_server_reloaded_to_every_logged_in_socket() {
         assert_eq!(args.len(), 1, "{args:?}");
         assert!(args[0]["_seq"].is_u64());
     }
+}
+
+#[tokio::test]
+async fn persistent_and_phone_island_tokens_open_sockets_and_their_removal_closes_them() {
+    let d = start_daemon(None).await;
+    let token = d.login("alice").await;
+    let minted = |path: &'static str, body: Value| {
+        let d = &d;
+        let token = token.clone();
+        async move {
+            let (status, text) = d.post("alice", &token, path, body).await;
+            assert_eq!(status, 200, "{text}");
+            let v: Value = serde_json::from_str(&text).expect("json");
+            v["token"].as_str().expect("token").to_owned()
+        }
+    };
+    let persistent = minted("/authentication/persistent_token_login", json!({})).await;
+    let island = minted(
+        "/authentication/phone_island_token_login",
+        json!({"subtype": "user"}),
+    )
+    .await;
+    let mut normal_s = socket(&d, "alice", &token, "desktop").await;
+    let mut persistent_s = socket(&d, "alice", &persistent, "mobile").await;
+    // phone-island logs in without uaType.
+    let mut island_s = SioClient::connect(d.ws_addr()).await;
+    assert_eq!(
+        island_s.login("alice", &island, None).await,
+        (
+            "authe_ok".to_owned(),
+            vec![json!({"message": "authorized successfully"})]
+        )
+    );
+    let (status, _) = d
+        .post(
+            "alice",
+            &island,
+            "/authentication/persistent_token_remove",
+            json!({"type": "phone-island"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    until_disconnected(&mut island_s).await;
+    assert_alive(&mut normal_s).await;
+    assert_alive(&mut persistent_s).await;
+    assert_eq!(d.running.hub.sessions().len(), 2);
 }
