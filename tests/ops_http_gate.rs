@@ -122,6 +122,7 @@ async fn harness() -> Harness {
         counters: Arc::default(),
         started_ms: 0,
         limits: HttpLimits::default(),
+        push: Default::default(),
         log: log.clone(),
     });
     let svc = Arc::new(OperationsService::new(OperationsDeps {

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod live;
+pub mod routes;
 pub mod run;
 pub mod settings;
 pub mod wiring;

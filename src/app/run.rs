@@ -15,7 +15,7 @@ use crate::adapters::config::Config;
 use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
 use crate::adapters::http::auth_service::AuthService;
 use crate::adapters::http::state::{ClientCounters, Directory, HttpApp, HttpLimits};
-use crate::adapters::push::{self, PushConfig, PushHub};
+use crate::adapters::push::{self, Audience, Broadcast, PushConfig, PushHub};
 use crate::adapters::sim::server::{SimHandle, SimPbx};
 use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::{Clock, SystemClock};
@@ -56,8 +56,8 @@ pub enum RunError {
     /// The credential backend cannot be built.
     #[error("{0}")]
     Credentials(#[from] wiring::CredentialsSetupError),
-    /// The phone HTTP client cannot be built.
-    #[error("{0}")]
+    /// The phone HTTP API client cannot be built.
+    #[error("cannot build the phone HTTP client: {0}")]
     PhoneClient(#[from] crate::adapters::phone_http::PhoneClientError),
 }
 
@@ -87,6 +87,23 @@ pub struct Running {
     pub model: Arc<LiveModel>,
     /// Set once the first PBX load completed.
     pub ready: Arc<AtomicBool>,
+    /// The HTTP application (auth service, settings, directory).
+    pub app: Arc<HttpApp>,
+}
+
+/// What tests may replace in [`start_with`]; [`Default`] is production.
+#[derive(Clone)]
+pub struct StartOptions {
+    /// The wall clock of the auth service and the live model.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, RunError> {
@@ -105,7 +122,21 @@ pub async fn start(
     log: &Logger,
     shutdown: &CancellationToken,
 ) -> Result<Running, RunError> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    start_with(settings, config, log, shutdown, StartOptions::default()).await
+}
+
+/// [`start`] with `options` replacing production parts.
+///
+/// # Errors
+/// As [`start`].
+pub async fn start_with(
+    settings: &Settings,
+    config: &Config,
+    log: &Logger,
+    shutdown: &CancellationToken,
+    options: StartOptions,
+) -> Result<Running, RunError> {
+    let clock = options.clock;
     std::fs::create_dir_all(&settings.state_dir).map_err(|source| RunError::StateDir {
         path: settings.state_dir.display().to_string(),
         source,
@@ -169,27 +200,25 @@ pub async fn start(
         counters: Arc::new(ClientCounters::default()),
         started_ms: clock.now_ms(),
         limits: HttpLimits::default(),
+        push: Default::default(),
         log: log.new(o!("component" => "http")),
     });
-    let operations = Arc::new(wiring::operations_service(
+    let routes = super::routes::daemon_routes(
+        app.clone(),
         config,
-        pbx.clone(),
-        model.clone(),
-        sink.clone(),
-        clock.clone(),
+        super::routes::OpsParts {
+            pbx: pbx.clone(),
+            model: model.clone(),
+            sink: sink.clone(),
+            clock: clock.clone(),
+        },
         log.new(o!("component" => "operations")),
-    )?);
-    let routes = {
-        use crate::adapters::http::filters::{api, finish};
-        use crate::adapters::http::operations::glue::operations_routes;
-        use warp::Filter;
-        let all = api(app.clone())
-            .or(operations_routes(app.clone(), operations))
-            .unify()
-            .boxed();
-        finish(all, app.clone())
+    )?;
+    let push_config = PushConfig {
+        // Spec §9: every expiration_timeout / 2, so a connected socket's token never lapses.
+        token_keepalive: Some(keepalive_period(&app)),
+        ..PushConfig::default()
     };
-    let push_config = PushConfig::default();
     let grace = push_config.shutdown_grace;
     let (svc, hub) = push::build(
         warp::service(routes),
@@ -198,6 +227,7 @@ pub async fn start(
         log.new(o!("component" => "push")),
     );
     sink.set(hub.clone());
+    connect_http_to_push(&app, &hub);
 
     let http = bind(settings.http_addr).await?;
     let http_addr = http.local_addr()?;
@@ -227,7 +257,7 @@ pub async fn start(
         log.new(o!("component" => "pbx-link")),
         shutdown.child_token(),
     ));
-    tokio::spawn(sweep_tokens(app, shutdown.child_token()));
+    tokio::spawn(sweep_tokens(app.clone(), shutdown.child_token()));
     info!(log, "listening"; "http" => %http_addr, "ws" => %ws_addr);
     Ok(Running {
         http_addr,
@@ -236,10 +266,39 @@ pub async fn start(
         hub,
         model,
         ready,
+        app,
     })
 }
 
-/// Drops expired temporary tokens every minute.
+/// Half the temporary token lifetime (at least one second).
+fn keepalive_period(app: &HttpApp) -> Duration {
+    let ms = app.auth.settings().lifetime.as_ms() / 2;
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0).max(1000))
+}
+
+/// Lets the HTTP side reach the sockets: a logout or an expired token closes the sockets
+/// logged in with it, and handlers' pushes (`updateDefaultDevice`) go to the user's sockets.
+fn connect_http_to_push(app: &Arc<HttpApp>, hub: &PushHub) {
+    // Weak: the auth service lives inside `app`, so a strong reference would be a cycle.
+    let weak = Arc::downgrade(app);
+    let h = hub.clone();
+    app.auth.on_revoke(Arc::new(move || {
+        if let Some(app) = weak.upgrade() {
+            h.close_revoked(|key, token| app.auth.is_live(key, token));
+        }
+    }));
+    let h = hub.clone();
+    app.push.set(Arc::new(move |username, event, payload| {
+        let b = Broadcast::new(
+            event.to_owned(),
+            Audience::Users(vec![username.to_owned()]),
+            payload,
+        );
+        let _ = h.publish(&b);
+    }));
+}
+
+/// Drops expired temporary tokens every minute (their sockets are then closed).
 async fn sweep_tokens(app: Arc<HttpApp>, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {

@@ -8,22 +8,14 @@ use crate::adapters::credentials::file::FileCredentials;
 use crate::adapters::credentials::pam::PamCredentials;
 use crate::adapters::http::auth_service::AuthSettings;
 use crate::adapters::http::state::{ApiConfig, PhoneUrlRule};
-use crate::adapters::phone_http::{HttpPhoneApi, PhoneClientError};
-use crate::adapters::sim::config::SimConfig;
-use crate::app::live::hooks::{LateSink, LiveHooks};
-use crate::app::live::LiveModel;
-use crate::app::operations::wiring::ops_config;
-use crate::app::operations::{Bounds, LiveView, OperationsDeps, OperationsService};
+use crate::adapters::sim::config::{EndpointConf, SimConfig};
 use crate::domain::auth::gate::UnautheCall;
 use crate::domain::auth::ipnet::AllowedNetworks;
 use crate::domain::auth::store::TokenLifetime;
-use crate::ports::clock::Clock;
+use crate::domain::directory::DeviceType;
 use crate::ports::credentials::Credentials;
-use crate::ports::pbx::Pbx;
 use secrecy::ExposeSecret;
-use slog::Logger;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// AMI connection settings from asterisk.json.
 pub fn ami_settings(config: &Config) -> AmiSettings {
@@ -104,36 +96,11 @@ pub fn api_config(config: &Config) -> ApiConfig {
     }
 }
 
-/// The operations service of the daemon: commands to `pbx`, reads from and effects on
-/// `model`, pushes to users through `sink`, phones reached over HTTP (3 s timeout).
-///
-/// # Errors
-/// [`PhoneClientError`] when the phone HTTP client cannot be built.
-pub fn operations_service(
-    config: &Config,
-    pbx: Arc<dyn Pbx>,
-    model: Arc<LiveModel>,
-    sink: Arc<LateSink>,
-    clock: Arc<dyn Clock>,
-    log: Logger,
-) -> Result<OperationsService, PhoneClientError> {
-    let phone = HttpPhoneApi::new(Duration::from_secs(3))?;
-    Ok(OperationsService::new(OperationsDeps {
-        pbx,
-        phone: Arc::new(phone),
-        view: Arc::new(LiveView::new(model.shared().clone(), clock.clone())),
-        hooks: Arc::new(LiveHooks::new(model, sink)),
-        clock,
-        config: Arc::new(ops_config(config)),
-        bounds: Bounds::default(),
-        log,
-    }))
-}
-
 /// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot
 /// and one conference room per user (`<confbridge code><main extension>`), accepting the
 /// asterisk.json credentials, with generated traffic at `calls_per_minute`, on the
-/// current wall clock (uniqueids and start times are "now").
+/// current wall clock (uniqueids and start times are "now"). Users' WebRTC devices are
+/// registered endpoints too, so WebRTC click-to-call (`callWebrtc`) works.
 pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
     let mut sim = SimConfig::demo(
         &config.users,
@@ -142,6 +109,18 @@ pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
         &config.asterisk.user,
         config.asterisk.pass.expose_secret(),
     );
+    for user in config.users.iter() {
+        for device in user.devices.iter().filter(|d| d.kind == DeviceType::Webrtc) {
+            if !sim.endpoints.iter().any(|e| e.id == device.id) {
+                sim.endpoints.push(EndpointConf {
+                    id: device.id.clone(),
+                    name: user.name.clone(),
+                    trunk: false,
+                    registered: true,
+                });
+            }
+        }
+    }
     if let Some(code) = config.ast_objects.confbridge_code() {
         sim.conference_rooms = config
             .users

@@ -54,6 +54,22 @@ pub struct DialingInfo {
 }
 
 impl DialingInfo {
+    /// `extenDialing` payload, astproxy's internal event as is: `{dialingExten,
+    /// callerIdentity: {numCalled, callerNum, callerName}, channel, callerHasConf, destUniqueId}`.
+    pub fn dialing_json(&self) -> Value {
+        json!({
+            "dialingExten": self.dialing_exten,
+            "callerIdentity": {
+                "numCalled": self.num_called,
+                "callerNum": self.caller_num,
+                "callerName": self.caller_name,
+            },
+            "channel": self.channel,
+            "callerHasConf": self.caller_has_conf,
+            "destUniqueId": self.dest_uniqueid,
+        })
+    }
+
     /// `extenRinging` payload: `{numCalled, callerNum, callerName, callerHasConf}`.
     pub fn ringing_json(&self) -> Value {
         json!({

@@ -379,6 +379,7 @@ async fn spawn_from(opts: TestOptions, inputs: Inputs, fill: fn(&MemorySwitchboa
             max_body: 64 * 1024,
             handler_timeout: opts.handler_timeout,
         },
+        push: Default::default(),
         log,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

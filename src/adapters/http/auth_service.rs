@@ -12,7 +12,7 @@ use crate::ports::clock::Clock;
 use crate::ports::credentials::Credentials;
 use rand::RngCore as _;
 use slog::{info, warn, Logger};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// authentication.json, as the service needs it.
 #[derive(Debug, Clone)]
@@ -110,7 +110,12 @@ pub struct AuthService {
     token_file: Option<TokenFile>,
     clock: Arc<dyn Clock>,
     log: Logger,
+    revoked: OnceLock<RevokeListener>,
 }
+
+/// Called after tokens were removed (logout, expiry sweep, persistent token removal), so
+/// the sockets opened with them can be closed. Must not block.
+pub type RevokeListener = Arc<dyn Fn() + Send + Sync>;
 
 impl AuthService {
     /// Builds the service and loads the persistent tokens from `token_file`.
@@ -142,7 +147,29 @@ impl AuthService {
             token_file,
             clock,
             log,
+            revoked: OnceLock::new(),
         })
+    }
+
+    /// Sets the listener told about removed tokens (only the first call counts).
+    pub fn on_revoke(&self, listener: RevokeListener) {
+        let _ = self.revoked.set(listener);
+    }
+
+    fn notify_revoked(&self) {
+        if let Some(listener) = self.revoked.get() {
+            listener();
+        }
+    }
+
+    /// True when `key:token` still passes [`verify`](Self::verify), without sliding its
+    /// expiry. Always true when authentication is disabled.
+    pub fn is_live(&self, key: &str, token: &str) -> bool {
+        if !self.settings.enabled {
+            return true;
+        }
+        let now = self.clock.now_ms();
+        self.lock().store.is_live(key, token, now)
     }
 
     fn lock(&self) -> MutexGuard<'_, Locked> {
@@ -269,7 +296,11 @@ impl AuthService {
     /// Drops expired temporary tokens; returns how many.
     pub fn sweep(&self) -> usize {
         let now = self.clock.now_ms();
-        self.lock().store.sweep(now)
+        let dropped = self.lock().store.sweep(now);
+        if dropped > 0 {
+            self.notify_revoked();
+        }
+        dropped
     }
 
     /// Logout (§9): removes the presented temporary token of `key`, or with `persistent`
@@ -291,10 +322,12 @@ impl AuthService {
                 a || b
             };
             if removed {
+                self.notify_revoked();
                 self.persist().await?;
             }
         } else {
             self.lock().store.revoke(key, token);
+            self.notify_revoked();
         }
         Ok(())
     }
@@ -346,6 +379,7 @@ impl AuthService {
         };
         let removed = self.lock().store.remove_persistent(&key);
         if removed {
+            self.notify_revoked();
             self.persist().await?;
         }
         Ok(())

@@ -137,6 +137,7 @@ pub fn build_app(
         settings: Default::default(),
         counters: ports.counters,
         limits: super::HttpLimits::default(),
+        push: Default::default(),
         log,
     }))
 }

@@ -15,12 +15,14 @@ pub mod settings_store;
 pub mod socket_auth;
 pub mod state;
 pub mod switchboard_view;
+pub mod user_push;
 
 pub use auth_service::{AuthService, AuthSettings};
 pub use filters::{api, finish, routes, with_app};
 pub use memory_switchboard::MemorySwitchboard;
 pub use state::{ApiConfig, ClientCounters, Directory, HttpApp, HttpLimits, PhoneUrlRule};
 pub use switchboard_view::{ExtenState, SwitchboardView};
+pub use user_push::UserPush;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -158,6 +158,8 @@ pub struct HttpApp {
     pub started_ms: i64,
     /// Request limits.
     pub limits: HttpLimits,
+    /// Pushes to a user's sockets (set by the integrator once the push hub exists).
+    pub push: super::user_push::UserPush,
     /// Logger.
     pub log: slog::Logger,
 }

@@ -13,7 +13,8 @@ pub const EXTEN_UPDATE: &str = "extenUpdate";
 pub const EXTEN_HANGUP: &str = "extenHangup";
 /// `extenRinging`: one of the user's extensions rings.
 pub const EXTEN_RINGING: &str = "extenRinging";
-/// `extenDialing`: one of the user's extensions dials (not in the original; clients may listen).
+/// `extenDialing`: one of the user's extensions starts ringing, with astproxy's internal
+/// payload (the original only sends `extenRinging`; sent right after it).
 pub const EXTEN_DIALING: &str = "extenDialing";
 /// `extenConnected`: `{extenConnected: num1}` when bridged.
 pub const EXTEN_CONNECTED: &str = "extenConnected";
@@ -84,7 +85,8 @@ impl Broadcast {
         Self::new(EXTEN_RINGING, user(owner), payload)
     }
 
-    /// `extenDialing` to the owner's sockets (no original emitter; for clients that listen).
+    /// `extenDialing` `{dialingExten, callerIdentity, channel, callerHasConf, destUniqueId}`
+    /// to the owner of the ringing extension (no original emitter; for clients that listen).
     pub fn exten_dialing(owner: &str, payload: Value) -> Self {
         Self::new(EXTEN_DIALING, user(owner), payload)
     }

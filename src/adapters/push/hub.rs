@@ -144,6 +144,31 @@ impl PushHub {
         closed
     }
 
+    /// Disconnects every socket whose login no longer holds (`live(accessKeyId, token)`
+    /// false: the token was revoked by a logout or expired); returns how many.
+    ///
+    /// `live` runs without any hub lock held.
+    pub fn close_revoked(&self, live: impl Fn(&str, &str) -> bool) -> usize {
+        let dead: Vec<Sid> = self
+            .inner
+            .registry
+            .logins()
+            .into_iter()
+            .filter(|(_, key, token)| !live(key, token.expose_secret()))
+            .map(|(sid, _, _)| sid)
+            .collect();
+        let mut closed = 0;
+        for sid in dead {
+            if let Some(session) = self.unregister(sid) {
+                info!(self.inner.log, "closing socket: its token was revoked or expired";
+                    "user" => &session.user.username, "sid" => %sid);
+                disconnect(&session.socket, &self.inner.log);
+                closed += 1;
+            }
+        }
+        closed
+    }
+
     /// The logged-in sockets.
     pub fn sessions(&self) -> Vec<SessionInfo> {
         self.inner

@@ -5,7 +5,9 @@
 //! 2. [`build`] the service around `warp::service(routes)`; [`serve`] it on each listener
 //!    (HTTP port and the separate websocket port) with a [`CancellationToken`](tokio_util::sync::CancellationToken).
 //! 3. Map domain changes to [`Broadcast`]s (see the constructors in [`events`]) and
-//!    [`PushHub::publish`] them; [`PushHub::close_user`] on logout or token expiry.
+//!    [`PushHub::publish`] them; [`PushHub::close_revoked`] after a logout or a token
+//!    expiry closes the sockets logged in with the dead token ([`PushHub::close_user`]
+//!    closes all of a user's sockets).
 //!
 //! ```no_run
 //! use std::sync::Arc;

@@ -72,6 +72,14 @@ impl Registry {
             .collect()
     }
 
+    /// Socket ids with `(accessKeyId, token)`, for checking which logins still hold.
+    pub(crate) fn logins(&self) -> Vec<(Sid, String, SecretString)> {
+        self.lock()
+            .iter()
+            .map(|(sid, s)| (*sid, s.access_key_id.clone(), s.token.clone()))
+            .collect()
+    }
+
     /// The sockets of `sids` still registered.
     pub(crate) fn sockets(&self, sids: &[Sid]) -> Vec<SocketRef> {
         let sessions = self.lock();

@@ -2,6 +2,7 @@
 //! effects (recording marks, AstDB writes) go to the live model.
 
 use super::model::LiveModel;
+use super::publisher::BroadcastSink;
 use crate::adapters::push::{Audience, Broadcast, PushHub};
 use crate::app::operations::OperationsHooks;
 use crate::domain::operations::Effect;
@@ -11,13 +12,13 @@ use std::sync::Arc;
 /// [`OperationsHooks`] wired to the live model and the push hub.
 pub struct LiveHooks {
     model: Arc<LiveModel>,
-    sink: Arc<LateSink>,
+    sink: Arc<dyn BroadcastSink>,
 }
 
 impl LiveHooks {
-    /// Hooks applying effects to `model` and pushing through `sink` (whose hub is set once
-    /// the socket.io layer, which wraps the routes using these hooks, is built).
-    pub fn new(model: Arc<LiveModel>, sink: Arc<LateSink>) -> Self {
+    /// Hooks applying effects to `model` and pushing through `sink` (the push hub, or a
+    /// [`LateSink`] when the hub is built after the operations routes).
+    pub fn new(model: Arc<LiveModel>, sink: Arc<dyn BroadcastSink>) -> Self {
         Self { model, sink }
     }
 }
@@ -29,7 +30,7 @@ impl OperationsHooks for LiveHooks {
             Audience::Users(vec![username.to_owned()]),
             payload,
         );
-        super::publisher::BroadcastSink::send(&*self.sink, &b);
+        self.sink.send(&b);
     }
 
     fn apply(&self, effect: &Effect) {
@@ -37,7 +38,7 @@ impl OperationsHooks for LiveHooks {
     }
 }
 
-impl super::publisher::BroadcastSink for PushHub {
+impl BroadcastSink for PushHub {
     fn send(&self, broadcast: &Broadcast) {
         let _ = self.publish(broadcast);
     }
@@ -57,7 +58,7 @@ impl LateSink {
     }
 }
 
-impl super::publisher::BroadcastSink for LateSink {
+impl BroadcastSink for LateSink {
     fn send(&self, broadcast: &Broadcast) {
         if let Some(hub) = self.hub.get() {
             let _ = hub.publish(broadcast);

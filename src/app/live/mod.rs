@@ -5,6 +5,7 @@
 pub mod model;
 pub mod pbx_link;
 pub mod publisher;
+pub mod reload_notice;
 
 pub use model::LiveModel;
 pub use publisher::BroadcastSink;

@@ -79,6 +79,11 @@ impl LiveModel {
         changes
     }
 
+    /// Publishes a broadcast not caused by a model change (`serverReloaded`).
+    pub fn publish(&self, broadcast: &crate::adapters::push::Broadcast) {
+        self.sink.send(broadcast);
+    }
+
     /// Counts: (extensions, queues, trunks, parkings, channels).
     pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
         self.shared

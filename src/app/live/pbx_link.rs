@@ -5,13 +5,18 @@
 //! Events that arrive while the lists are loading wait in the notice channel and are
 //! applied after the snapshot, so nothing is lost and nothing is applied twice out of
 //! order. A `FullyBooted`/`Reload` seen in the stream asks for a new load.
+//!
+//! Clients get only the entities that differ after any load, then `serverReloaded` when
+//! [`ReloadNotice`] says the load followed an Asterisk restart or reload.
 
 use super::model::LiveModel;
+use super::reload_notice::{LoadCause, ReloadNotice};
 use crate::adapters::ami::action::{Action, Expect};
 use crate::adapters::ami::client::{AmiClient, AmiNotice};
 use crate::adapters::ami::frame::Frame;
 use crate::adapters::ami::snapshot::{build_snapshot, conference_actions, list_actions};
 use crate::adapters::ami::translate::translate;
+use crate::adapters::push::Broadcast;
 use crate::domain::change::Change;
 use crate::domain::pbx_event::{PbxEvent, Snapshot};
 use futures::future::join_all;
@@ -90,6 +95,7 @@ pub async fn run(
     // Asterisk greets every new session with `FullyBooted`: that one is covered by the load
     // done on `Connected`; a later one (or a `Reload`) asks for a new load.
     let mut greeted = false;
+    let mut notice_of_reload = ReloadNotice::default();
     loop {
         let notice = tokio::select! {
             () = shutdown.cancelled() => return,
@@ -99,7 +105,11 @@ pub async fn run(
             AmiNotice::Connected { banner } => {
                 info!(log, "AMI connected, loading PBX state"; "banner" => banner);
                 greeted = false;
-                resync(&client, &model, &ready, &log).await;
+                if resync(&client, &model, &ready, &log).await
+                    && notice_of_reload.loaded(LoadCause::Connected)
+                {
+                    announce_reload(&model, &log);
+                }
             }
             AmiNotice::Disconnected { reason } => {
                 warn!(log, "AMI disconnected; state frozen until reconnect"; "reason" => reason);
@@ -110,17 +120,30 @@ pub async fn run(
                 };
                 let greeting = !greeted && matches!(event, PbxEvent::FullyBooted);
                 greeted |= greeting;
+                if matches!(event, PbxEvent::Shutdown { .. }) {
+                    notice_of_reload.saw_shutdown();
+                }
                 let changes = model.apply(event);
                 if changes.contains(&Change::ResyncRequested) && !greeting {
                     info!(log, "PBX rebooted or reloaded, resyncing");
-                    resync(&client, &model, &ready, &log).await;
+                    if resync(&client, &model, &ready, &log).await
+                        && notice_of_reload.loaded(LoadCause::Requested)
+                    {
+                        announce_reload(&model, &log);
+                    }
                 }
             }
         }
     }
 }
 
-async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: &Logger) {
+fn announce_reload(model: &LiveModel, log: &Logger) {
+    info!(log, "PBX reloaded: telling clients (serverReloaded)");
+    model.publish(&Broadcast::server_reloaded());
+}
+
+/// Loads the PBX state into the model; true on success.
+async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: &Logger) -> bool {
     let started = Instant::now();
     match load_snapshot(client).await {
         Ok(snapshot) => {
@@ -131,8 +154,12 @@ async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: 
                 "parkings" => parkings, "channels" => channels,
                 "changes" => changes.len(), "ms" => started.elapsed().as_millis() as u64);
             ready.store(true, Ordering::SeqCst);
+            true
         }
-        Err(e) => warn!(log, "PBX state load failed; will retry on next connection"; "error" => %e),
+        Err(e) => {
+            warn!(log, "PBX state load failed; will retry on next connection"; "error" => %e);
+            false
+        }
     }
 }
 

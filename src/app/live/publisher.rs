@@ -146,8 +146,15 @@ pub fn broadcasts_for(
         Change::ExtensionHangup(h) => owner(&h.channel_exten)
             .map(|u| vec![Broadcast::exten_hangup(&u, h.to_json())])
             .unwrap_or_default(),
+        // The original turns astproxy's `extenDialing` into `extenRinging`; the issue also
+        // asks for `extenDialing` itself, to the same user (README compatibility notes).
         Change::Dialing(d) => owner(&d.dialing_exten)
-            .map(|u| vec![Broadcast::exten_ringing(&u, d.ringing_json())])
+            .map(|u| {
+                vec![
+                    Broadcast::exten_ringing(&u, d.ringing_json()),
+                    Broadcast::exten_dialing(&u, d.dialing_json()),
+                ]
+            })
             .unwrap_or_default(),
         Change::Connected(c) => owner(&c.num1)
             .map(|u| {
@@ -236,6 +243,40 @@ mod tests {
             Some(
                 &json!({"cause": "normal_clearing", "callerNum": "201", "channelExten": "201", "calledNum": "202"})
             )
+        );
+    }
+
+    #[test]
+    fn dialing_sends_exten_ringing_then_exten_dialing_to_the_owner() {
+        let (sb, users) = fixture();
+        let change = Change::Dialing(crate::domain::change::DialingInfo {
+            dialing_exten: "201".into(),
+            num_called: "201".into(),
+            caller_num: "202".into(),
+            caller_name: "Bob".into(),
+            channel: "PJSIP/202-00000001".into(),
+            caller_has_conf: false,
+            dest_uniqueid: "1700000000.2".into(),
+        });
+        let out = broadcasts_for(&change, &sb, &users, &mut PresenceMemory::default(), 0);
+        let names: Vec<&str> = out.iter().map(|b| b.event()).collect();
+        assert_eq!(names, vec!["extenRinging", "extenDialing"]);
+        let alice = crate::adapters::push::Audience::Users(vec!["alice".into()]);
+        assert!(out.iter().all(|b| b.audience() == &alice));
+        assert_eq!(
+            out[0].payload(Variant::Clear),
+            Some(
+                &json!({"numCalled": "201", "callerNum": "202", "callerName": "Bob", "callerHasConf": false})
+            )
+        );
+        assert_eq!(
+            out[1].payload(Variant::Clear),
+            Some(&json!({
+                "dialingExten": "201",
+                "callerIdentity": {"numCalled": "201", "callerNum": "202", "callerName": "Bob"},
+                "channel": "PJSIP/202-00000001", "callerHasConf": false,
+                "destUniqueId": "1700000000.2"
+            }))
         );
     }
 

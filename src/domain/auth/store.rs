@@ -135,7 +135,23 @@ impl TokenStore {
                 return Some(TokenKind::Temporary);
             }
         }
-        if self.persistent.get(key).is_some_and(|h| h.ct_eq(&hash)) {
+        self.persistent_kind(key, &hash)
+    }
+
+    /// True when `verify` would accept `token` for `key` at `now_ms`, without sliding
+    /// any expiry or deleting anything (checking whether a socket's login still holds).
+    pub fn is_live(&self, key: &str, token: &str, now_ms: i64) -> bool {
+        let hash = TokenHash::of(token);
+        let temporary = self.grants.get(key).is_some_and(|list| {
+            list.iter()
+                .any(|g| g.hash.ct_eq(&hash) && now_ms <= g.expires_ms)
+        });
+        temporary || self.persistent_kind(key, &hash).is_some()
+    }
+
+    /// The persistent or phone-island token of `key` matching `hash`.
+    fn persistent_kind(&self, key: &str, hash: &TokenHash) -> Option<TokenKind> {
+        if self.persistent.get(key).is_some_and(|h| h.ct_eq(hash)) {
             return Some(TokenKind::Persistent);
         }
         let island = format!("{key}{PHONE_ISLAND_SUFFIX}");
@@ -145,7 +161,7 @@ impl TokenStore {
             if k != &island && !k.starts_with(&island_sub) {
                 break;
             }
-            matched |= h.ct_eq(&hash);
+            matched |= h.ct_eq(hash);
         }
         matched.then_some(TokenKind::PhoneIsland)
     }
@@ -282,6 +298,20 @@ mod tests {
         assert!(s.remove_persistent(&phone_island_key("alice", None)));
         assert_eq!(s.verify("alice", "pi", 5), None);
         assert_eq!(s.verify("alice", "pn", 5), Some(TokenKind::PhoneIsland));
+    }
+
+    #[test]
+    fn is_live_checks_without_sliding_or_deleting() {
+        let mut s = store(10);
+        s.issue("alice", "a", 0);
+        s.set_persistent("bob", "p");
+        assert!(s.is_live("alice", "a", 10_000));
+        assert!(!s.is_live("alice", "a", 10_001));
+        assert!(!s.is_live("alice", "b", 0));
+        assert!(s.is_live("bob", "p", i64::MAX));
+        // the peek neither slid the expiry nor removed the expired grant
+        assert_eq!(s.verify("alice", "a", 10_001), None);
+        assert_eq!(s.temporary_count(), 0);
     }
 
     #[test]

@@ -306,6 +306,10 @@ pub async fn default_device(ctx: Ctx, query: String, body: Bytes) -> Result<Resp
         let mut m = Map::new();
         m.insert("default_extension".into(), Value::String(id.to_owned()));
         ctx.app.settings.upsert(&user.username, m);
+        // Clients (CTI, phone-island) switch their active device on this push.
+        ctx.app
+            .push
+            .send(&user.username, "updateDefaultDevice", Value::from(id));
         Ok(empty(StatusCode::OK))
     })
     .await
