@@ -507,3 +507,81 @@ async fn recording_db_notify_conference_and_misc() {
         .await;
     assert_eq!(rooms[1].get("Parties"), Some("1"));
 }
+
+#[tokio::test]
+async fn redirect_out_of_the_parking_lot_gives_up_the_space_and_keeps_the_others() {
+    let sim = start(SimConfig::lab()).await;
+    let h = &sim.handle;
+    // 202 talks with 203 and is parked in 701 (203 released); then 201 calls 203 and
+    // is parked in 702; a Redirect takes 201 out of the lot (as `pickup_parking` does)
+    h.dial("202", "203").expect("dial");
+    h.answer("203").expect("answer");
+    let (b, c3) = h.with(|st| (st.chan_of("202"), st.chan_of("203")));
+    let (b, c3) = (b.expect("202"), c3.expect("203"));
+    let mut c = Client::logged_in(&sim).await;
+    let park = |id: &'static str, ch: String, parker: String| {
+        [
+            ("Action", "Park".to_owned()),
+            ("ActionID", id.to_owned()),
+            ("Channel", ch),
+            ("TimeoutChannel", parker),
+        ]
+    };
+    let p = park("p1", b.clone(), c3);
+    let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        c.send(&pairs).await,
+        reply("Success", "p1", "Park successful")
+    );
+    h.dial("201", "203").expect("dial");
+    h.answer("203").expect("answer");
+    let (a, c3) = h.with(|st| (st.chan_of("201"), st.chan_of("203")));
+    let (a, c3) = (a.expect("201"), c3.expect("203"));
+    let p = park("p2", a.clone(), c3);
+    let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        c.send(&pairs).await,
+        reply("Success", "p2", "Park successful")
+    );
+    c.sync().await;
+    let r = c
+        .send(&[
+            ("Action", "Redirect"),
+            ("ActionID", "r1"),
+            ("Channel", &a),
+            ("Context", "internal"),
+            ("Exten", "203"),
+            ("Priority", "1"),
+        ])
+        .await;
+    assert_eq!(r, reply("Success", "r1", "Redirect successful"));
+    let evs = c.sync().await;
+    let gave_up = events(&evs, "ParkedCallGiveUp");
+    assert_eq!(gave_up.len(), 1);
+    assert_eq!(gave_up[0].get("ParkingSpace"), Some("702"));
+    assert_eq!(gave_up[0].get("ParkeeChannel"), Some(a.as_str()));
+    let left: Vec<&str> = events(&evs, "BridgeLeave")
+        .iter()
+        .map(|f| f.get_or_empty("Channel"))
+        .collect();
+    assert_eq!(
+        left,
+        vec![a.as_str()],
+        "only the redirected call leaves the lot"
+    );
+    assert!(events(&evs, "Hangup").is_empty(), "nobody hangs up");
+    assert_eq!(
+        events(&evs, "DialBegin")
+            .iter()
+            .map(|f| (f.get_or_empty("Channel"), f.get_or_empty("DestCallerIDNum")))
+            .collect::<Vec<_>>(),
+        vec![(a.as_str(), "203")]
+    );
+    let parked = c
+        .list(&[("Action", "ParkedCalls"), ("ActionID", "pc")])
+        .await;
+    assert_eq!(parked.len(), 3, "{parked:?}");
+    assert_eq!(parked[1].get("ParkingSpace"), Some("701"));
+    assert_eq!(parked[1].get("ParkeeChannel"), Some(b.as_str()));
+    assert_eq!(parked[2].get("Total"), Some("1"));
+}
