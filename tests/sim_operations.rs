@@ -585,3 +585,48 @@ async fn redirect_out_of_the_parking_lot_gives_up_the_space_and_keeps_the_others
     assert_eq!(parked[1].get("ParkeeChannel"), Some(b.as_str()));
     assert_eq!(parked[2].get("Total"), Some("1"));
 }
+
+#[tokio::test]
+async fn directed_pickup_takes_the_ringing_call_and_drops_the_ringing_leg() {
+    let sim = start(SimConfig::lab()).await;
+    let h = &sim.handle;
+    let a = h.dial("201", "202").expect("dial");
+    let b = h.with(|st| st.chan_of("202")).expect("202 rings");
+    let mut c = Client::logged_in(&sim).await;
+    let r = c
+        .send(&[
+            ("Action", "Originate"),
+            ("ActionID", "o1"),
+            ("Channel", "PJSIP/203"),
+            ("Context", "internal"),
+            ("Exten", "**202"),
+            ("Priority", "1"),
+            ("Async", "true"),
+        ])
+        .await;
+    assert_eq!(r, reply("Success", "o1", "Originate successfully queued"));
+    h.answer("203").expect("203 answers");
+    let evs = c.sync().await;
+    let picker = h.with(|st| st.chan_of("203")).expect("203 channel");
+    let pickup = events(&evs, "Pickup");
+    assert_eq!(pickup.len(), 1);
+    assert_eq!(pickup[0].get("Channel"), Some(picker.as_str()));
+    assert_eq!(pickup[0].get("TargetChannel"), Some(b.as_str()));
+    let hangups: Vec<(&str, &str)> = events(&evs, "Hangup")
+        .iter()
+        .map(|f| (f.get_or_empty("Channel"), f.get_or_empty("Cause")))
+        .collect();
+    assert_eq!(hangups, vec![(b.as_str(), "26")]);
+    let answered: Vec<(&str, &str)> = events(&evs, "DialEnd")
+        .iter()
+        .filter(|f| f.get("Channel") == Some(a.as_str()))
+        .map(|f| (f.get_or_empty("DestChannel"), f.get_or_empty("DialStatus")))
+        .collect();
+    assert_eq!(answered, vec![(picker.as_str(), "ANSWER")]);
+    let entered: Vec<&str> = events(&evs, "BridgeEnter")
+        .iter()
+        .map(|f| f.get_or_empty("Channel"))
+        .collect();
+    assert_eq!(entered, vec![picker.as_str(), a.as_str()]);
+    assert_eq!(h.with(|st| st.bridge_peers(&a)), vec![picker]);
+}

@@ -44,6 +44,7 @@ pub fn dispatch(st: &mut SimState, caller: &str, exten: &str) {
         Route::Queue(q) => queue::enter(st, caller, &q),
         Route::Conference(r) => conference::join(st, caller, &r),
         Route::Pickup(space) => park::pickup(st, caller, space),
+        Route::DirectedPickup(ext) => super::pickup::directed(st, caller, &ext),
         Route::Outbound(n) => match trunk_id(st) {
             Some(t) => {
                 dial(st, caller, &t, &n, &format!("{t}/sip:{n}@127.0.0.2:5080"));
