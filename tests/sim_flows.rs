@@ -349,3 +349,8 @@ async fn k_originate_matches_the_recording() {
 async fn l_hold_matches_the_recording() {
     check("l-hold-unhold.ami").await;
 }
+
+#[tokio::test]
+async fn k2_originate_local_channel_matches_the_recording() {
+    check("k2-originate-local-channel.ami").await;
+}

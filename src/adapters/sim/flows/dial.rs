@@ -128,8 +128,17 @@ pub fn dial(
         &[("DialStatus", "RINGING")],
     );
     st.out.push(f);
+    let (num, name) = callee_id(st, &callee);
+    st.local_connected(caller, &num, &name, false);
     st.ringing.push(callee.clone());
     callee
+}
+
+/// The caller id of channel `ch`.
+pub fn callee_id(st: &SimState, ch: &str) -> (String, String) {
+    st.chan(ch)
+        .map(|c| (c.cid_num.clone(), c.cid_name.clone()))
+        .unwrap_or_default()
 }
 
 /// The phone of a ringing channel answers (200 OK).

@@ -7,6 +7,7 @@ pub mod bridge;
 pub mod channel;
 pub mod conference;
 pub mod endpoint;
+pub mod local;
 pub mod parking;
 pub mod queue;
 mod state_events;
@@ -60,6 +61,8 @@ pub struct SimState {
     pub queue_calls: BTreeMap<String, QueueCall>,
     /// Async originates waiting for an answer: channel -> (ActionID, context, exten, target).
     pub originates: BTreeMap<String, PendingOriginate>,
+    /// Caller ids of Local `;2` channels published when they hang up.
+    pub local_cids: local::LocalCids,
     rng: StdRng,
     uid_seq: u64,
     chan_seq: u64,
@@ -156,6 +159,7 @@ impl SimState {
             atxfers: Vec::new(),
             queue_calls: BTreeMap::new(),
             originates: BTreeMap::new(),
+            local_cids: local::LocalCids::default(),
             rng,
             uid_seq: 0,
             chan_seq: 0,
@@ -491,6 +495,7 @@ impl SimState {
             self.device_state_event(&dev, "NOT_INUSE");
         }
         self.processed += 1;
+        self.local_one_gone(ch);
         if let Some(c) = removed {
             if let Some(e) = self.endpoints.get_mut(&c.endpoint) {
                 e.channels = e.channels.saturating_sub(1);
