@@ -197,6 +197,15 @@ fn drive_note(sim: &support::Sim, note: &str) {
         "dials" => h.dial(who, words[3]).map(|_| ()),
         "answers" => h.answer(who),
         "hangs" => h.hangup(who),
+        // "UA 202 sends REFER to sip:203@127.0.0.1": the phone blind-transfers
+        "sends" if words.get(3) == Some(&"REFER") => {
+            let target = words
+                .get(5)
+                .and_then(|u| u.strip_prefix("sip:"))
+                .and_then(|u| u.split('@').next())
+                .unwrap_or_else(|| panic!("no REFER target in `{note}`"));
+            h.refer(who, target)
+        }
         "holds" => h.hold(who, true),
         "resumes" => h.hold(who, false),
         other => panic!("unknown note verb `{other}` in `{note}`"),
@@ -313,6 +322,11 @@ async fn d_blind_transfer_matches_the_recording() {
 #[tokio::test]
 async fn d2_redirect_matches_the_recording() {
     check("d2-blind-transfer-redirect.ami").await;
+}
+
+#[tokio::test]
+async fn d3_phone_refer_matches_the_recording() {
+    check("d3-blind-transfer-phone-refer.ami").await;
 }
 
 #[tokio::test]

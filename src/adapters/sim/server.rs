@@ -4,7 +4,7 @@
 use super::actions::login::{before_login, fully_booted, LoginOutcome};
 use super::actions::{self, Reply, Session};
 use super::config::SimConfig;
-use super::flows::{self, dial, hangup, hold, queue, FlowError};
+use super::flows::{self, dial, hangup, hold, queue, transfer, FlowError};
 use super::model::channel::ChanState;
 use super::model::SimState;
 use super::wire;
@@ -238,6 +238,19 @@ impl SimHandle {
     /// [`FlowError::NoSuchChannel`] when the phone has no channel.
     pub fn hold(&self, ext: &str, on: bool) -> Result<(), FlowError> {
         self.with(|st| hold::phone_hold(st, ext, on))
+    }
+
+    /// Phone `ext` blind-transfers its partner to `exten` with a SIP REFER: Asterisk
+    /// runs the same blind transfer as AMI `BlindTransfer` (d3 matches d).
+    ///
+    /// # Errors
+    /// [`FlowError`] when the phone has no bridged channel.
+    pub fn refer(&self, ext: &str, exten: &str) -> Result<(), FlowError> {
+        self.with(|st| {
+            let ch = st.chan_of(ext).ok_or(FlowError::NoSuchChannel)?;
+            let context = st.chan(&ch).map(|c| c.context.clone()).unwrap_or_default();
+            transfer::blind(st, &ch, &context, exten)
+        })
     }
 
     /// An outside caller `cli` (`name`) calls DID `did` through the trunk. The lab
