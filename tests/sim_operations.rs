@@ -630,3 +630,52 @@ async fn directed_pickup_takes_the_ringing_call_and_drops_the_ringing_leg() {
     assert_eq!(entered, vec![picker.as_str(), a.as_str()]);
     assert_eq!(h.with(|st| st.bridge_peers(&a)), vec![picker]);
 }
+
+#[tokio::test]
+async fn restart_sends_shutdown_closes_and_comes_back_with_non_qualified_contacts() {
+    let sim = start(SimConfig::lab()).await;
+    let mut c = Client::logged_in(&sim).await;
+    sim.handle.with(|st| {
+        st.db
+            .insert(("DND".to_owned(), "201".to_owned()), "YES".to_owned())
+    });
+    sim.handle.restart();
+    let mut seen = Vec::new();
+    while let Some(f) = c.read_frame().await {
+        seen.push(f);
+    }
+    assert_eq!(
+        seen,
+        vec![Frame::new()
+            .with("Event", "Shutdown")
+            .with("Privilege", "system,all")
+            .with("SystemName", "labpbx")
+            .with("Shutdown", "Cleanly")
+            .with("Restart", "True")]
+    );
+    let mut c = Client::logged_in(&sim).await;
+    let contacts = c
+        .list(&[("Action", "PJSIPShowContacts"), ("ActionID", "pc")])
+        .await;
+    let status: Vec<(&str, &str)> = contacts[1..contacts.len() - 1]
+        .iter()
+        .map(|f| (f.get_or_empty("Endpoint"), f.get_or_empty("Status")))
+        .collect();
+    assert_eq!(
+        status,
+        vec![
+            ("201", "NonQualified"),
+            ("202", "NonQualified"),
+            ("203", "NonQualified")
+        ]
+    );
+    let r = c
+        .send(&[
+            ("Action", "DBGet"),
+            ("ActionID", "g"),
+            ("Family", "DND"),
+            ("Key", "201"),
+        ])
+        .await;
+    assert_eq!(r.get("Response"), Some("Success"), "astdb survives: {r:?}");
+}

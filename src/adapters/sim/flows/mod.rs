@@ -9,6 +9,7 @@ pub mod originate;
 pub mod park;
 pub mod pickup;
 pub mod queue;
+pub mod reload;
 pub mod transfer;
 
 use crate::adapters::sim::model::SimState;

@@ -91,6 +91,7 @@ impl SimState {
                     channels: 0,
                     contact_hash: hash,
                     port: 5170 + 100 * (i as u16 % 300),
+                    qualified: true,
                 },
             );
         }
