@@ -33,12 +33,12 @@ fn a_talks_with_b(recording: &str) -> Value {
     })
 }
 
-/// 201 talking with 203 (`c` is 203's leg), 202 idle.
-fn a_talks_with(c: Leg) -> Value {
+/// 201 (leg `a`) calling or talking with 203 (leg `c`), 202 idle.
+fn a_talks_with(a: Leg, c: Leg) -> Value {
     json!({
-        "201": ext("201", "busy", convs(vec![talk("201", A, c, "false")])),
+        "201": ext("201", "busy", convs(vec![talk("201", a, c, "false")])),
         "202": idle("202"),
-        "203": ext("203", "busy", convs(vec![talk("203", A, c, "false")])),
+        "203": ext("203", "busy", convs(vec![talk("203", a, c, "false")])),
     })
 }
 
@@ -65,18 +65,11 @@ async fn call_then_blind_transfer_to_203() {
     })
     .await;
     // a ringing lab phone shows busy: its hint reports Busy while ringing, as recorded
-    assert_eq!(
-        l.exts(),
-        json!({
-            "201": ext("201", "busy", convs(vec![talk("201", A, C_RINGING, "false")])),
-            "202": idle("202"),
-            "203": ext("203", "busy", convs(vec![talk("203", A, C_RINGING, "false")])),
-        })
-    );
+    assert_eq!(l.exts(), a_talks_with(A, C_RINGING));
     l.answer("203").await;
     l.until("201 talks with 203", |l| connected_with(l, "203", "201"))
         .await;
-    assert_eq!(l.exts(), a_talks_with(C));
+    assert_eq!(l.exts(), a_talks_with(A, C));
     l.cancel.cancel();
 }
 
@@ -117,7 +110,7 @@ async fn attended_transfer_to_203() {
         is_idle(l, "202") && connected_with(l, "201", "203")
     })
     .await;
-    assert_eq!(l.exts(), a_talks_with(C));
+    assert_eq!(l.exts(), a_talks_with(A, C));
     l.cancel.cancel();
 }
 
@@ -188,7 +181,7 @@ async fn park_then_pickup_from_another_extension() {
     .await;
     // the Redirect out of the lot gives ParkedCallGiveUp: the slot is empty again
     assert_eq!(parkings(&l), empty_parkings());
-    assert_eq!(l.exts(), a_talks_with(C));
+    assert_eq!(l.exts(), a_talks_with(A, C));
     l.cancel.cancel();
 }
 
@@ -208,17 +201,13 @@ async fn pickup_of_a_ringing_call() {
             "203": idle("203"),
         })
     );
-    let svc = l.svc.clone();
-    let pick = tokio::spawn(async move {
-        svc.handle(
-            &operator("203"),
-            OpRequest::PickupConv {
-                endpoint_id: "202".into(),
-                dest_id: "203".into(),
-            },
-        )
-        .await
-    });
+    let pick = l.op_in_background(
+        "203",
+        OpRequest::PickupConv {
+            endpoint_id: "202".into(),
+            dest_id: "203".into(),
+        },
+    );
     l.answer("203").await;
     let Ok(Reply::Json(reply)) = pick.await.expect("joined") else {
         panic!("pickup_conv answers the originate's uniqueid")
@@ -234,14 +223,7 @@ async fn pickup_of_a_ringing_call() {
     // 203's channel is an originate (no caller name); 202's ringing leg is gone
     let a = leg("PJSIP/201-*", "201", "Alice", "up");
     let c = leg("PJSIP/203-*", "203", "<unknown>", "up");
-    assert_eq!(
-        l.exts(),
-        json!({
-            "201": ext("201", "busy", convs(vec![talk("201", a, c, "false")])),
-            "202": idle("202"),
-            "203": ext("203", "busy", convs(vec![talk("203", a, c, "false")])),
-        })
-    );
+    assert_eq!(l.exts(), a_talks_with(a, c));
     l.cancel.cancel();
 }
 
@@ -362,19 +344,15 @@ async fn queue_member_pause_with_a_reason_and_unpause() {
 async fn spy_calls_the_spier_and_connects_it_to_the_spied_channel() {
     let l = lab().await;
     let id = call_201_to_202(&l).await;
-    let svc = l.svc.clone();
-    let spy = tokio::spawn(async move {
-        svc.handle(
-            &operator("203"),
-            OpRequest::Spy {
-                endpoint_id: "201".into(),
-                convid: id,
-                dest_id: "203".into(),
-                whisper: false,
-            },
-        )
-        .await
-    });
+    let spy = l.op_in_background(
+        "203",
+        OpRequest::Spy {
+            endpoint_id: "201".into(),
+            convid: id,
+            dest_id: "203".into(),
+            whisper: false,
+        },
+    );
     l.answer("203").await;
     assert_eq!(spy.await.expect("joined"), Ok(Reply::Empty));
     l.until("203 spies", |l| {

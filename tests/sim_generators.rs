@@ -97,13 +97,18 @@ async fn demo_directory_pbx_answers_the_startup_queries() {
     assert_eq!(logged, vec![("401", "3"), ("402", "4")]);
 }
 
-#[tokio::test]
-async fn traffic_generator_places_calls() {
-    let cfg = SimConfig {
+/// The demo PBX with 100 generated calls a second and phones answering at once.
+fn busy_demo() -> SimConfig {
+    SimConfig {
         traffic_per_min: 6000,
         answer_delay: Some(Duration::from_millis(50)),
         ..demo_config()
-    };
+    }
+}
+
+#[tokio::test]
+async fn traffic_generator_places_calls() {
+    let cfg = busy_demo();
     let sim = start(cfg).await;
     let mut c = Client::logged_in(&sim).await;
     let mut newchannels = 0;
@@ -118,11 +123,7 @@ async fn traffic_generator_places_calls() {
 
 #[tokio::test]
 async fn traffic_generator_logs_each_call_at_info_with_kind_from_and_to() {
-    let cfg = SimConfig {
-        traffic_per_min: 6000,
-        answer_delay: Some(Duration::from_millis(50)),
-        ..demo_config()
-    };
+    let cfg = busy_demo();
     let (log, captured) = log_capture::Captured::logger();
     let sim = support::start_logged(cfg, log).await;
     for _ in 0..400 {

@@ -19,7 +19,7 @@ use nethcti_server::app::operations::{
 };
 use nethcti_server::domain::directory::{AstObjects, Users};
 use nethcti_server::domain::operations::calls::Endpoint;
-use nethcti_server::domain::operations::{Caller, Grants, OpsConfig};
+use nethcti_server::domain::operations::{Caller, Grants, OperationError, OpsConfig};
 use nethcti_server::domain::switchboard::{PrivacyView, Switchboard};
 use nethcti_server::ports::clock::{Clock, SystemClock};
 use secrecy::SecretString;
@@ -256,17 +256,13 @@ pub fn connected_with(l: &Lab, e: &str, other: &str) -> bool {
 
 /// 201 calls 202 (`call`), both answer; returns the conversation id.
 pub async fn call_201_to_202(l: &Lab) -> String {
-    let svc = l.svc.clone();
-    let call = tokio::spawn(async move {
-        svc.handle(
-            &operator("201"),
-            OpRequest::Call {
-                endpoint: Some(Endpoint::Extension("201".into())),
-                number: "202".into(),
-            },
-        )
-        .await
-    });
+    let call = l.op_in_background(
+        "201",
+        OpRequest::Call {
+            endpoint: Some(Endpoint::Extension("201".into())),
+            number: "202".into(),
+        },
+    );
     l.answer("201").await;
     let reply = call.await.expect("joined").expect("call ok");
     let Reply::Json(v) = reply else {
@@ -282,6 +278,18 @@ pub async fn call_201_to_202(l: &Lab) -> String {
 }
 
 impl Lab {
+    /// Runs an operation of operator `who` in a task (for operations that answer only
+    /// once a phone has answered).
+    pub fn op_in_background(
+        &self,
+        who: &str,
+        req: OpRequest,
+    ) -> tokio::task::JoinHandle<Result<Reply, OperationError>> {
+        let svc = self.svc.clone();
+        let caller = operator(who);
+        tokio::spawn(async move { svc.handle(&caller, req).await })
+    }
+
     /// The normalised extension JSON of 201, 202 and 203, keyed by extension.
     pub fn exts(&self) -> Value {
         json!({

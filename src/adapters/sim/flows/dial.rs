@@ -163,17 +163,7 @@ pub fn answer(st: &mut SimState, callee: &str) -> Result<(), FlowError> {
     if let Some(c) = st.chan_mut(callee) {
         c.exten.clear();
     }
-    let f = dial_event(
-        st,
-        "DialEnd",
-        Some(&caller),
-        callee,
-        &[("DialStatus", "ANSWER")],
-    );
-    st.out.push(f);
-    if st.chan(&caller).is_some_and(|c| c.state != ChanState::Up) {
-        st.set_state(&caller, ChanState::Up);
-    }
+    answered_by(st, &caller, callee);
     if super::transfer::is_consultation(st, &caller) {
         super::transfer::consultation_answered(st, &caller, callee);
         return Ok(());
@@ -182,6 +172,21 @@ pub fn answer(st: &mut SimState, callee: &str) -> Result<(), FlowError> {
     st.bridge_enter(&b, callee);
     st.bridge_enter(&b, &caller);
     Ok(())
+}
+
+/// `caller`'s dial is answered by `callee`: `DialEnd` ANSWER, `caller` goes up.
+pub fn answered_by(st: &mut SimState, caller: &str, callee: &str) {
+    let f = dial_event(
+        st,
+        "DialEnd",
+        Some(caller),
+        callee,
+        &[("DialStatus", "ANSWER")],
+    );
+    st.out.push(f);
+    if st.chan(caller).is_some_and(|c| c.state != ChanState::Up) {
+        st.set_state(caller, ChanState::Up);
+    }
 }
 
 /// The phone of a ringing channel rejects it (486 Busy Here); the caller gets `Busy()`.

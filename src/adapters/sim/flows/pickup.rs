@@ -8,9 +8,9 @@
 //! on AMI the picker's channel goes on, answered by the caller's `Dial`, and the leg
 //! that was ringing hangs up with cause 26 (answered elsewhere).
 
-use super::dial::dial_event;
+use super::dial::answered_by;
 use crate::adapters::sim::model::bridge::BridgeKind;
-use crate::adapters::sim::model::channel::{push_block, ChanState};
+use crate::adapters::sim::model::channel::ChanState;
 use crate::adapters::sim::model::SimState;
 
 /// The channel ringing on phone `ext` for a caller (not an originate), if any.
@@ -32,13 +32,7 @@ pub fn directed(st: &mut SimState, picker: &str, ext: &str) {
         st.destroy(picker, 16, None);
         return;
     };
-    let mut f = st.event("Pickup", "call,all");
-    if let Some(c) = st.chan(picker) {
-        push_block(&mut f, "", c);
-    }
-    if let Some(c) = st.chan(&target) {
-        push_block(&mut f, "Target", c);
-    }
+    let f = st.chans_event("Pickup", &[("", picker), ("Target", &target)]);
     st.out.push(f);
     st.connect_to(picker, &caller);
     if let Some(c) = st.chan_mut(picker) {
@@ -51,17 +45,7 @@ pub fn directed(st: &mut SimState, picker: &str, ext: &str) {
     }
     st.ringing.retain(|r| r != &target);
     st.destroy(&target, 26, None);
-    let f = dial_event(
-        st,
-        "DialEnd",
-        Some(&caller),
-        picker,
-        &[("DialStatus", "ANSWER")],
-    );
-    st.out.push(f);
-    if st.chan(&caller).is_some_and(|c| c.state != ChanState::Up) {
-        st.set_state(&caller, ChanState::Up);
-    }
+    answered_by(st, &caller, picker);
     st.connect_to(&caller, picker);
     let b = st.bridge_create(BridgeKind::Basic, "<unknown>");
     st.bridge_enter(&b, picker);

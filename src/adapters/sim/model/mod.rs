@@ -231,6 +231,17 @@ impl SimState {
         f
     }
 
+    /// A `call,all` event carrying the channel blocks of `blocks` (prefix, channel).
+    pub fn chans_event(&self, name: &str, blocks: &[(&str, &str)]) -> Frame {
+        let mut f = self.event(name, "call,all");
+        for (prefix, ch) in blocks {
+            if let Some(c) = self.channels.get(*ch) {
+                channel::push_block(&mut f, prefix, c);
+            }
+        }
+        f
+    }
+
     /// Emits a `call,all` channel event.
     pub fn emit_chan(&mut self, name: &str, ch: &str) {
         let f = self.chan_event(name, ch);
