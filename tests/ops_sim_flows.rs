@@ -1,285 +1,56 @@
 //! End to end: the operations service drives the simulated Asterisk over real AMI (the AMI
-//! client and `AmiPbx`), the PBX events flow back into a live `Switchboard`, and the
-//! extension/conversation JSON is asserted after each step.
+//! client and `AmiPbx`), the PBX events flow back into a live `Switchboard`, and after
+//! each step the whole JSON of extensions 201-203 and their conversations (normalised:
+//! channel sequence numbers, uniqueids and times only) is asserted.
 
-use nethcti_server::adapters::ami::action::Action;
-use nethcti_server::adapters::ami::ami_pbx::AmiPbx;
-use nethcti_server::adapters::ami::client::{AmiClient, AmiNotice};
-use nethcti_server::adapters::ami::settings::AmiSettings;
-use nethcti_server::adapters::ami::snapshot::{build_snapshot, conference_actions, list_actions};
-use nethcti_server::adapters::ami::translate::translate;
-use nethcti_server::adapters::sim::{SimConfig, SimHandle, SimPbx};
-use nethcti_server::app::operations::{
-    Bounds, LiveView, OpRequest, OperationsDeps, OperationsService, Reply, SharedModel,
-    SwitchboardHooks,
-};
-use nethcti_server::domain::directory::{AstObjects, Users};
-use nethcti_server::domain::operations::calls::Endpoint;
-use nethcti_server::domain::operations::{Caller, Grants, OpsConfig};
-use nethcti_server::domain::switchboard::{PrivacyView, Switchboard};
-use nethcti_server::ports::clock::{Clock, SystemClock};
+#[path = "ops_sim_support/mod.rs"]
+mod lab;
+
+use lab::expect::{alone, convs, empty_parkings, ext, idle, leg, talk, Leg};
+use lab::*;
+use nethcti_server::app::operations::{OpRequest, Reply};
 use nethcti_server::ports::pbx::{Pbx, PbxCommand};
-use secrecy::SecretString;
 use serde_json::{json, Value};
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
-fn directory() -> (Users, AstObjects) {
-    let users = Users::from_json(&json!({
-        "alice": {"name": "Alice", "endpoints": {"mainextension": {"201": {}}}},
-        "bob": {"name": "Bob", "endpoints": {"mainextension": {"202": {}}}},
-        "carol": {"name": "Carol", "endpoints": {"mainextension": {"203": {}}}}
-    }))
-    .expect("users");
-    let ast = AstObjects::from_json(&json!({
-        "trunks": {}, "queues": {"401": {"name": "Support", "dynmembers": ["202", "203"]}},
-        "feature_codes": {"pickup": "**"}, "transfer_context": "from-internal"
-    }))
-    .expect("ast");
-    (users, ast)
+/// 201's channel of a `call` (an originate: no caller name).
+const A: Leg = leg("PJSIP/201-*", "201", "<unknown>", "up");
+/// 202 answering.
+const B: Leg = leg("PJSIP/202-*", "202", "Bob", "up");
+/// 203 ringing, then answering.
+const C_RINGING: Leg = leg("PJSIP/203-*", "203", "Carol", "ringing");
+const C: Leg = leg("PJSIP/203-*", "203", "Carol", "up");
+
+fn is_idle(l: &Lab, e: &str) -> bool {
+    l.ext(e)["conversations"] == json!({})
 }
 
-fn operator(ext: &str) -> Caller {
-    Caller {
-        username: "op".into(),
-        extensions: vec![ext.into()],
-        default_extension: Some(ext.into()),
-        grants: Grants {
-            admin_transfer: true,
-            admin_parkings: true,
-            admin_recording: true,
-            admin_pickup: true,
-            op_parkings: true,
-            admin_queues: true,
-            queues: true,
-            spy: true,
-            ..Grants::default()
-        },
-        ..Caller::default()
-    }
+/// 201 and 202 talking after `call_201_to_202`, with `recording`.
+fn a_talks_with_b(recording: &str) -> Value {
+    json!({
+        "201": ext("201", "busy", convs(vec![talk("201", A, B, recording)])),
+        "202": ext("202", "busy", convs(vec![talk("202", A, B, recording)])),
+        "203": idle("203"),
+    })
 }
 
-struct Lab {
-    sim: SimHandle,
-    pbx: Arc<AmiPbx>,
-    sb: Arc<RwLock<Switchboard>>,
-    svc: Arc<OperationsService>,
-    cancel: CancellationToken,
-}
-
-async fn load(client: &AmiClient, sb: &RwLock<Switchboard>) {
-    let mut frames = Vec::new();
-    for f in list_actions() {
-        let mut a = Action::list("");
-        a.frame = f;
-        if let Ok(r) = client.send(a).await {
-            frames.extend(r.events);
-        }
-    }
-    for f in conference_actions(&frames.clone()) {
-        let mut a = Action::list("");
-        a.frame = f;
-        if let Ok(r) = client.send(a).await {
-            frames.extend(r.events);
-        }
-    }
-    let snap = build_snapshot(frames.iter());
-    if let Ok(mut sb) = sb.write() {
-        sb.apply(
-            nethcti_server::domain::pbx_event::PbxEvent::Snapshot(Box::new(snap)),
-            SystemClock.now_ms(),
-        );
-    }
-}
-
-async fn lab() -> Lab {
-    let log = slog::Logger::root(slog::Discard, slog::o!());
-    let cancel = CancellationToken::new();
-    let (users, ast) = directory();
-    let mut cfg = SimConfig::from_directory(&users, &ast);
-    // phones answer only when the test says so; queue members log in through the API
-    cfg.answer_delay = None;
-    for q in &mut cfg.queues {
-        q.dynamic_members.clear();
-    }
-    let (user, secret) = (cfg.username.clone(), cfg.secret.clone());
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let sim = SimPbx::start(cfg, listener, log.clone(), cancel.clone());
-    let settings = AmiSettings::new(
-        addr.ip().to_string(),
-        addr.port(),
-        &user,
-        SecretString::from(secret),
-    );
-    let (client, mut notices, _task) = AmiClient::spawn(settings, log.clone(), cancel.clone());
-    let sb = Arc::new(RwLock::new(Switchboard::new(&users, &ast, "xxx")));
-    let (loaded_tx, loaded_rx) = tokio::sync::oneshot::channel();
-    let pump_sb = sb.clone();
-    let pump_client = client.clone();
-    tokio::spawn(async move {
-        let mut loaded = Some(loaded_tx);
-        while let Some(n) = notices.recv().await {
-            match n {
-                AmiNotice::Connected { .. } => {
-                    load(&pump_client, &pump_sb).await;
-                    if let Some(tx) = loaded.take() {
-                        let _ = tx.send(());
-                    }
-                }
-                AmiNotice::Event(f) => {
-                    if let Some(ev) = translate(&f) {
-                        if let Ok(mut sb) = pump_sb.write() {
-                            sb.apply(ev, SystemClock.now_ms());
-                        }
-                    }
-                }
-                AmiNotice::Disconnected { .. } => {}
-            }
-        }
-    });
-    tokio::time::timeout(Duration::from_secs(10), loaded_rx)
-        .await
-        .expect("snapshot loaded in time")
-        .expect("pump alive");
-    let model = SharedModel {
-        switchboard: sb.clone(),
-        users: Arc::new(RwLock::new(users)),
-    };
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let pbx = Arc::new(AmiPbx::new(client));
-    let svc = Arc::new(OperationsService::new(OperationsDeps {
-        pbx: pbx.clone(),
-        phone: Arc::new(
-            nethcti_server::adapters::phone_http::HttpPhoneApi::new(Duration::from_secs(1))
-                .expect("phone"),
-        ),
-        view: Arc::new(LiveView::new(model, clock.clone())),
-        hooks: Arc::new(SwitchboardHooks::new(
-            sb.clone(),
-            Arc::new(SystemClock),
-            Box::new(|_, _, _| {}),
-            Box::new(|_| {}),
-        )),
-        clock,
-        config: Arc::new(OpsConfig::new(
-            &ast,
-            "",
-            nethcti_server::domain::operations::C2cMode::Manual,
-            "pbx",
-            Default::default(),
-        )),
-        bounds: Bounds::default(),
-        log,
-    }));
-    Lab {
-        sim,
-        pbx,
-        sb,
-        svc,
-        cancel,
-    }
-}
-
-impl Lab {
-    fn ext(&self, e: &str) -> Value {
-        let sb = self.sb.read().expect("lock");
-        sb.extension_json(e, SystemClock.now_ms(), PrivacyView::Clear)
-            .unwrap_or(Value::Null)
-    }
-
-    /// The single conversation of `e` (None when idle or several).
-    fn conv(&self, e: &str) -> Option<Value> {
-        let x = self.ext(e);
-        let convs = x.get("conversations")?.as_object()?;
-        (convs.len() == 1)
-            .then(|| convs.values().next().cloned())
-            .flatten()
-    }
-
-    /// Waits (bounded) until `cond` holds on the model.
-    async fn until(&self, what: &str, cond: impl Fn(&Lab) -> bool) {
-        for _ in 0..200 {
-            if cond(self) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "model never reached: {what}; 201={} 202={} 203={}",
-            self.ext("201"),
-            self.ext("202"),
-            self.ext("203")
-        );
-    }
-
-    /// Answers `ext`'s ringing phone as soon as it rings (bounded).
-    async fn answer(&self, ext: &str) {
-        for _ in 0..200 {
-            if self.sim.answer(ext).is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("{ext} never rang; {}", self.ext(ext));
-    }
-
-    async fn op(&self, who: &str, req: OpRequest) -> Reply {
-        self.svc
-            .handle(&operator(who), req)
-            .await
-            .expect("operation succeeds")
-    }
-}
-
-fn field(c: &Option<Value>, k: &str) -> Value {
-    c.as_ref()
-        .and_then(|c| c.get(k))
-        .cloned()
-        .unwrap_or(Value::Null)
-}
-
-fn connected_with(l: &Lab, e: &str, other: &str) -> bool {
-    let c = l.conv(e);
-    field(&c, "connected") == json!(true) && field(&c, "counterpartNum") == json!(other)
-}
-
-async fn call_201_to_202(l: &Lab) -> String {
-    let svc = l.svc.clone();
-    let call = tokio::spawn(async move {
-        svc.handle(
-            &operator("201"),
-            OpRequest::Call {
-                endpoint: Some(Endpoint::Extension("201".into())),
-                number: "202".into(),
-            },
-        )
-        .await
-    });
-    l.answer("201").await;
-    let reply = call.await.expect("joined").expect("call ok");
-    let Reply::Json(v) = reply else {
-        panic!("uniqueid expected")
-    };
-    assert!(v["uniqueid"].as_str().is_some_and(|u| !u.is_empty()), "{v}");
-    l.answer("202").await;
-    l.until("201 talks with 202", |l| connected_with(l, "201", "202"))
-        .await;
-    l.conv("201")
-        .and_then(|c| c["id"].as_str().map(str::to_owned))
-        .expect("conv id")
+/// 201 (leg `a`) calling or talking with 203 (leg `c`), 202 idle.
+fn a_talks_with(a: Leg, c: Leg) -> Value {
+    json!({
+        "201": ext("201", "busy", convs(vec![talk("201", a, c, "false")])),
+        "202": idle("202"),
+        "203": ext("203", "busy", convs(vec![talk("203", a, c, "false")])),
+    })
 }
 
 #[tokio::test]
 async fn call_then_blind_transfer_to_203() {
     let l = lab().await;
-    let id = call_201_to_202(&l).await;
     assert_eq!(
-        l.conv("201").map(|c| c["direction"].clone()),
-        Some(json!("out"))
+        l.exts(),
+        json!({"201": idle("201"), "202": idle("202"), "203": idle("203")})
     );
+    let id = call_201_to_202(&l).await;
+    assert_eq!(l.exts(), a_talks_with_b("false"));
     l.op(
         "202",
         OpRequest::BlindTransfer {
@@ -289,17 +60,84 @@ async fn call_then_blind_transfer_to_203() {
         },
     )
     .await;
+    l.until("202 idle, 203 rings", |l| {
+        is_idle(l, "202") && field(&l.conv("203"), "chDest")["channelStatus"] == json!("ringing")
+    })
+    .await;
+    // a ringing lab phone shows busy: its hint reports Busy while ringing, as recorded
+    assert_eq!(l.exts(), a_talks_with(A, C_RINGING));
     l.answer("203").await;
     l.until("201 talks with 203", |l| connected_with(l, "203", "201"))
         .await;
-    l.until("202 idle", |l| l.ext("202")["conversations"] == json!({}))
-        .await;
+    assert_eq!(l.exts(), a_talks_with(A, C));
     l.cancel.cancel();
+}
+
+#[tokio::test]
+async fn attended_transfer_to_203() {
+    let l = lab().await;
+    let id = call_201_to_202(&l).await;
+    l.op(
+        "202",
+        OpRequest::Atxfer {
+            endpoint_id: "202".into(),
+            convid: id,
+            to: "203".into(),
+        },
+    )
+    .await;
+    l.until("203 rings", |l| !is_idle(l, "203")).await;
+    // 202 consults 203 through a Local channel; 201 waits alone on hold music
+    let one = |status| leg("Local/203@from-internal-*;1", "203", "Carol", status);
+    let two = |status| leg("Local/203@from-internal-*;2", "202", "<unknown>", status);
+    let waiting = alone("201", A, ("202", "Bob"), false);
+    let consulting = |c: Leg, local: &'static str| {
+        json!({
+            "201": ext("201", "busy", convs(vec![waiting.clone()])),
+            "202": ext("202", "onhold", convs(vec![talk("202", B, one(local), "false")])),
+            "203": ext("203", "busy", convs(vec![talk("203", two(local_two(local)), c, "false")])),
+        })
+    };
+    assert_eq!(l.exts(), consulting(C_RINGING, "ringing"));
+    l.answer("203").await;
+    l.until("202 consults 203", |l| {
+        field(&l.conv("203"), "connected") == json!(true)
+    })
+    .await;
+    assert_eq!(l.exts(), consulting(C, "up"));
+    l.sim.hangup("202").expect("202 hangs up");
+    l.until("201 talks with 203", |l| {
+        is_idle(l, "202") && connected_with(l, "201", "203")
+    })
+    .await;
+    assert_eq!(l.exts(), a_talks_with(A, C));
+    l.cancel.cancel();
+}
+
+/// The `;2` Local leg rings (`ring`) while `;1` is `ringing`.
+fn local_two(one: &str) -> &'static str {
+    if one == "ringing" {
+        "ring"
+    } else {
+        "up"
+    }
+}
+
+/// The parkings JSON with the countdown of a parked call checked and replaced.
+fn parkings(l: &Lab) -> Value {
+    let mut p = l.parkings();
+    if let Some(t) = p["701"]["parkedCaller"].get_mut("timeout") {
+        let left = t.as_u64().unwrap_or(0);
+        assert!((40..=45).contains(&left), "parking countdown {left}");
+        *t = json!("<countdown>");
+    }
+    p
 }
 
 #[tokio::test]
 async fn park_then_pickup_from_another_extension() {
     let l = lab().await;
+    assert_eq!(parkings(&l), empty_parkings());
     let id = call_201_to_202(&l).await;
     l.op(
         "202",
@@ -310,36 +148,82 @@ async fn park_then_pickup_from_another_extension() {
         },
     )
     .await;
-    let parked = |l: &Lab| {
-        let sb = l.sb.read().expect("lock");
-        let p = sb.parkings_json(SystemClock.now_ms(), false);
-        p.as_object().and_then(|m| {
-            m.values()
-                .find(|v| v["parkedCaller"].get("channel").is_some())
-                .cloned()
-        })
-    };
-    l.until("201 parked", |l| parked(l).is_some()).await;
-    let slot = parked(&l)
-        .and_then(|p| p["parking"].as_str().map(str::to_owned))
-        .expect("slot");
+    l.until("201 parked, 202 idle", |l| {
+        is_idle(l, "202") && l.parkings()["701"]["parkedCaller"] != json!({})
+    })
+    .await;
+    let mut parked = empty_parkings();
+    parked["701"]["parkedCaller"] = json!({
+        "num": "201", "name": "<unknown>", "parking": "701", "channel": "PJSIP/201-*",
+        "timeout": "<countdown>", "parkeeNum": "202", "parkeeName": "Bob",
+    });
+    assert_eq!(parkings(&l), parked);
     assert_eq!(
-        parked(&l).map(|p| p["parkedCaller"]["num"].clone()),
-        Some(json!("201"))
+        l.exts(),
+        json!({
+            "201": ext("201", "busy", convs(vec![alone("201", A, ("202", "Bob"), false)])),
+            "202": idle("202"),
+            "203": idle("203"),
+        })
     );
     l.op(
         "203",
         OpRequest::PickupParking {
-            parking: slot,
+            parking: "701".into(),
             dest_id: "203".into(),
         },
     )
     .await;
     l.answer("203").await;
-    l.until("201 talks with 203", |l| connected_with(l, "203", "201"))
-        .await;
-    // (the simulator does not free the slot when a parked channel is redirected out:
-    // no ParkedCallGiveUp/UnParkedCall is emitted, so the slot is not asserted here)
+    l.until("201 talks with 203, slot free", |l| {
+        connected_with(l, "203", "201") && l.parkings()["701"]["parkedCaller"] == json!({})
+    })
+    .await;
+    // the Redirect out of the lot gives ParkedCallGiveUp: the slot is empty again
+    assert_eq!(parkings(&l), empty_parkings());
+    assert_eq!(l.exts(), a_talks_with(A, C));
+    l.cancel.cancel();
+}
+
+#[tokio::test]
+async fn pickup_of_a_ringing_call() {
+    let l = lab().await;
+    // phone 201 dials 202 (its own channel: caller name Alice)
+    let a = leg("PJSIP/201-*", "201", "Alice", "ring");
+    l.sim.dial("201", "202").expect("201 dials 202");
+    l.until("202 rings", |l| !is_idle(l, "202")).await;
+    let b = leg("PJSIP/202-*", "202", "Bob", "ringing");
+    assert_eq!(
+        l.exts(),
+        json!({
+            "201": ext("201", "busy", convs(vec![talk("201", a, b, "false")])),
+            "202": ext("202", "busy", convs(vec![talk("202", a, b, "false")])),
+            "203": idle("203"),
+        })
+    );
+    let pick = l.op_in_background(
+        "203",
+        OpRequest::PickupConv {
+            endpoint_id: "202".into(),
+            dest_id: "203".into(),
+        },
+    );
+    l.answer("203").await;
+    let Ok(Reply::Json(reply)) = pick.await.expect("joined") else {
+        panic!("pickup_conv answers the originate's uniqueid")
+    };
+    assert_eq!(
+        lab::json_norm::normalise(&reply),
+        json!({"uniqueid": "<uid>"})
+    );
+    l.until("201 talks with 203", |l| {
+        is_idle(l, "202") && connected_with(l, "201", "203")
+    })
+    .await;
+    // 203's channel is an originate (no caller name); 202's ringing leg is gone
+    let a = leg("PJSIP/201-*", "201", "Alice", "up");
+    let c = leg("PJSIP/203-*", "203", "<unknown>", "up");
+    assert_eq!(l.exts(), a_talks_with(a, c));
     l.cancel.cancel();
 }
 
@@ -347,48 +231,59 @@ async fn park_then_pickup_from_another_extension() {
 async fn recording_start_and_stop_mark_the_conversation() {
     let l = lab().await;
     let id = call_201_to_202(&l).await;
-    let rec = |l: &Lab| field(&l.conv("202"), "recording");
-    l.op(
-        "202",
-        OpRequest::StartRecord {
-            endpoint_id: "202".into(),
-            convid: id.clone(),
-        },
-    )
-    .await;
     // the PBX sends no event for it: the live model learns it through the hooks
-    assert_eq!(rec(&l), json!("true"));
-    assert_eq!(field(&l.conv("201"), "recording"), json!("true"));
-    l.op(
-        "202",
-        OpRequest::MuteRecord {
-            endpoint_id: "202".into(),
-            convid: id.clone(),
-            mute: true,
-        },
-    )
-    .await;
-    assert_eq!(rec(&l), json!("mute"));
-    l.op(
-        "202",
-        OpRequest::StopRecord {
-            endpoint_id: "202".into(),
-            convid: id,
-        },
-    )
-    .await;
-    assert_eq!(rec(&l), json!("false"));
+    let steps = [
+        (
+            OpRequest::StartRecord {
+                endpoint_id: "202".into(),
+                convid: id.clone(),
+            },
+            "true",
+        ),
+        (
+            OpRequest::MuteRecord {
+                endpoint_id: "202".into(),
+                convid: id.clone(),
+                mute: true,
+            },
+            "mute",
+        ),
+        (
+            OpRequest::StopRecord {
+                endpoint_id: "202".into(),
+                convid: id,
+            },
+            "false",
+        ),
+    ];
+    for (req, recording) in steps {
+        l.op("202", req).await;
+        assert_eq!(l.exts(), a_talks_with_b(recording), "recording {recording}");
+    }
     l.cancel.cancel();
+}
+
+/// Member 202 of queue 401 as its JSON shows it.
+fn member(
+    logged_in: bool,
+    paused: bool,
+    reason: &str,
+    paused_in: Value,
+    paused_out: Value,
+) -> Value {
+    json!({
+        "type": "dynamic", "name": "Bob", "queue": "401", "member": "202",
+        "paused": paused, "loggedIn": logged_in, "callsTakenCount": 0, "lastCallTimestamp": 0,
+        "lastPausedInReason": reason, "lastPausedInTimestamp": paused_in,
+        "lastPausedOutTimestamp": paused_out,
+    })
 }
 
 #[tokio::test]
 async fn queue_member_pause_with_a_reason_and_unpause() {
     let l = lab().await;
-    let member = |l: &Lab| {
-        let sb = l.sb.read().expect("lock");
-        sb.queue_member_json("401", "202").unwrap_or(Value::Null)
-    };
-    assert_eq!(member(&l)["loggedIn"], json!(false));
+    let m = |l: &Lab| l.member("401", "202");
+    assert_eq!(m(&l), member(false, false, "", json!(0), json!(0)));
     // FreePBX writes the penalty of every dynamic member
     l.pbx
         .execute(PbxCommand::DbPut {
@@ -407,8 +302,9 @@ async fn queue_member_pause_with_a_reason_and_unpause() {
         },
     )
     .await;
-    l.until("202 logged in", |l| member(l)["loggedIn"] == json!(true))
+    l.until("202 logged in", |l| m(l)["loggedIn"] == json!(true))
         .await;
+    assert_eq!(m(&l), member(true, false, "", json!(0), json!(0)));
     l.op(
         "202",
         OpRequest::QueueMemberPause {
@@ -419,9 +315,12 @@ async fn queue_member_pause_with_a_reason_and_unpause() {
         },
     )
     .await;
-    l.until("202 paused", |l| member(l)["paused"] == json!(true))
+    l.until("202 paused", |l| m(l)["paused"] == json!(true))
         .await;
-    assert_eq!(member(&l)["lastPausedInReason"], json!("lunch"));
+    assert_eq!(
+        m(&l),
+        member(true, true, "lunch", json!("<time>"), json!(0))
+    );
     l.op(
         "202",
         OpRequest::QueueMemberPause {
@@ -432,8 +331,12 @@ async fn queue_member_pause_with_a_reason_and_unpause() {
         },
     )
     .await;
-    l.until("202 unpaused", |l| member(l)["paused"] == json!(false))
+    l.until("202 unpaused", |l| m(l)["paused"] == json!(false))
         .await;
+    assert_eq!(
+        m(&l),
+        member(true, false, "", json!("<time>"), json!("<time>"))
+    );
     l.cancel.cancel();
 }
 
@@ -441,25 +344,29 @@ async fn queue_member_pause_with_a_reason_and_unpause() {
 async fn spy_calls_the_spier_and_connects_it_to_the_spied_channel() {
     let l = lab().await;
     let id = call_201_to_202(&l).await;
-    let svc = l.svc.clone();
-    let spy = tokio::spawn(async move {
-        svc.handle(
-            &operator("203"),
-            OpRequest::Spy {
-                endpoint_id: "201".into(),
-                convid: id,
-                dest_id: "203".into(),
-                whisper: false,
-            },
-        )
-        .await
-    });
+    let spy = l.op_in_background(
+        "203",
+        OpRequest::Spy {
+            endpoint_id: "201".into(),
+            convid: id,
+            dest_id: "203".into(),
+            whisper: false,
+        },
+    );
     l.answer("203").await;
     assert_eq!(spy.await.expect("joined"), Ok(Reply::Empty));
     l.until("203 spies", |l| {
         field(&l.conv("203"), "connected") == json!(true)
     })
     .await;
-    assert!(connected_with(&l, "201", "202"), "the spied call goes on");
+    // the spy originate's caller id is `<unknown>`: number `unknown`, no name
+    let spier = leg("PJSIP/203-*", "unknown", "<unknown>", "up");
+    let mut want = a_talks_with_b("false");
+    want["203"] = ext(
+        "203",
+        "busy",
+        convs(vec![alone("203", spier, ("unknown", "<unknown>"), true)]),
+    );
+    assert_eq!(l.exts(), want, "the spied call goes on");
     l.cancel.cancel();
 }

@@ -1,6 +1,8 @@
 //! Configuration from the directory files, deterministic randomness, the traffic
 //! generator and the flood mode.
 
+#[path = "support/log_capture.rs"]
+mod log_capture;
 #[path = "sim_support/mod.rs"]
 mod support;
 
@@ -95,13 +97,18 @@ async fn demo_directory_pbx_answers_the_startup_queries() {
     assert_eq!(logged, vec![("401", "3"), ("402", "4")]);
 }
 
-#[tokio::test]
-async fn traffic_generator_places_calls() {
-    let cfg = SimConfig {
+/// The demo PBX with 100 generated calls a second and phones answering at once.
+fn busy_demo() -> SimConfig {
+    SimConfig {
         traffic_per_min: 6000,
         answer_delay: Some(Duration::from_millis(50)),
         ..demo_config()
-    };
+    }
+}
+
+#[tokio::test]
+async fn traffic_generator_places_calls() {
+    let cfg = busy_demo();
     let sim = start(cfg).await;
     let mut c = Client::logged_in(&sim).await;
     let mut newchannels = 0;
@@ -112,6 +119,40 @@ async fn traffic_generator_places_calls() {
         }
     }
     assert_eq!(newchannels, 5);
+}
+
+#[tokio::test]
+async fn traffic_generator_logs_each_call_at_info_with_kind_from_and_to() {
+    let cfg = busy_demo();
+    let (log, captured) = log_capture::Captured::logger();
+    let sim = support::start_logged(cfg, log).await;
+    for _ in 0..400 {
+        if captured.with_msg("demo call").len() >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    drop(sim);
+    let calls = captured.with_msg("demo call");
+    assert!(calls.len() >= 5, "{:?}", captured.lines());
+    let kinds = [
+        "internal",
+        "internal+hold",
+        "inbound",
+        "outbound",
+        "blind-transfer",
+        "park-pickup",
+        "conference",
+        "busy",
+    ];
+    for line in &calls {
+        assert_eq!(line.level, slog::Level::Info);
+        let keys: Vec<&str> = line.kv.iter().map(|(k, _)| k.as_str()).collect();
+        // slog hands a record's pairs to the drain last first
+        assert_eq!(keys, vec!["to", "from", "kind"], "{line:?}");
+        assert!(kinds.contains(&line.get("kind").unwrap_or("")), "{line:?}");
+        assert_ne!(line.get("from"), line.get("to"), "{line:?}");
+    }
 }
 
 #[tokio::test]

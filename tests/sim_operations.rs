@@ -507,3 +507,175 @@ async fn recording_db_notify_conference_and_misc() {
         .await;
     assert_eq!(rooms[1].get("Parties"), Some("1"));
 }
+
+#[tokio::test]
+async fn redirect_out_of_the_parking_lot_gives_up_the_space_and_keeps_the_others() {
+    let sim = start(SimConfig::lab()).await;
+    let h = &sim.handle;
+    // 202 talks with 203 and is parked in 701 (203 released); then 201 calls 203 and
+    // is parked in 702; a Redirect takes 201 out of the lot (as `pickup_parking` does)
+    h.dial("202", "203").expect("dial");
+    h.answer("203").expect("answer");
+    let (b, c3) = h.with(|st| (st.chan_of("202"), st.chan_of("203")));
+    let (b, c3) = (b.expect("202"), c3.expect("203"));
+    let mut c = Client::logged_in(&sim).await;
+    let park = |id: &'static str, ch: String, parker: String| {
+        [
+            ("Action", "Park".to_owned()),
+            ("ActionID", id.to_owned()),
+            ("Channel", ch),
+            ("TimeoutChannel", parker),
+        ]
+    };
+    let p = park("p1", b.clone(), c3);
+    let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        c.send(&pairs).await,
+        reply("Success", "p1", "Park successful")
+    );
+    h.dial("201", "203").expect("dial");
+    h.answer("203").expect("answer");
+    let (a, c3) = h.with(|st| (st.chan_of("201"), st.chan_of("203")));
+    let (a, c3) = (a.expect("201"), c3.expect("203"));
+    let p = park("p2", a.clone(), c3);
+    let pairs: Vec<(&str, &str)> = p.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        c.send(&pairs).await,
+        reply("Success", "p2", "Park successful")
+    );
+    c.sync().await;
+    let r = c
+        .send(&[
+            ("Action", "Redirect"),
+            ("ActionID", "r1"),
+            ("Channel", &a),
+            ("Context", "internal"),
+            ("Exten", "203"),
+            ("Priority", "1"),
+        ])
+        .await;
+    assert_eq!(r, reply("Success", "r1", "Redirect successful"));
+    let evs = c.sync().await;
+    let gave_up = events(&evs, "ParkedCallGiveUp");
+    assert_eq!(gave_up.len(), 1);
+    assert_eq!(gave_up[0].get("ParkingSpace"), Some("702"));
+    assert_eq!(gave_up[0].get("ParkeeChannel"), Some(a.as_str()));
+    let left: Vec<&str> = events(&evs, "BridgeLeave")
+        .iter()
+        .map(|f| f.get_or_empty("Channel"))
+        .collect();
+    assert_eq!(
+        left,
+        vec![a.as_str()],
+        "only the redirected call leaves the lot"
+    );
+    assert!(events(&evs, "Hangup").is_empty(), "nobody hangs up");
+    assert_eq!(
+        events(&evs, "DialBegin")
+            .iter()
+            .map(|f| (f.get_or_empty("Channel"), f.get_or_empty("DestCallerIDNum")))
+            .collect::<Vec<_>>(),
+        vec![(a.as_str(), "203")]
+    );
+    let parked = c
+        .list(&[("Action", "ParkedCalls"), ("ActionID", "pc")])
+        .await;
+    assert_eq!(parked.len(), 3, "{parked:?}");
+    assert_eq!(parked[1].get("ParkingSpace"), Some("701"));
+    assert_eq!(parked[1].get("ParkeeChannel"), Some(b.as_str()));
+    assert_eq!(parked[2].get("Total"), Some("1"));
+}
+
+#[tokio::test]
+async fn directed_pickup_takes_the_ringing_call_and_drops_the_ringing_leg() {
+    let sim = start(SimConfig::lab()).await;
+    let h = &sim.handle;
+    let a = h.dial("201", "202").expect("dial");
+    let b = h.with(|st| st.chan_of("202")).expect("202 rings");
+    let mut c = Client::logged_in(&sim).await;
+    let r = c
+        .send(&[
+            ("Action", "Originate"),
+            ("ActionID", "o1"),
+            ("Channel", "PJSIP/203"),
+            ("Context", "internal"),
+            ("Exten", "**202"),
+            ("Priority", "1"),
+            ("Async", "true"),
+        ])
+        .await;
+    assert_eq!(r, reply("Success", "o1", "Originate successfully queued"));
+    h.answer("203").expect("203 answers");
+    let evs = c.sync().await;
+    let picker = h.with(|st| st.chan_of("203")).expect("203 channel");
+    let pickup = events(&evs, "Pickup");
+    assert_eq!(pickup.len(), 1);
+    assert_eq!(pickup[0].get("Channel"), Some(picker.as_str()));
+    assert_eq!(pickup[0].get("TargetChannel"), Some(b.as_str()));
+    let hangups: Vec<(&str, &str)> = events(&evs, "Hangup")
+        .iter()
+        .map(|f| (f.get_or_empty("Channel"), f.get_or_empty("Cause")))
+        .collect();
+    assert_eq!(hangups, vec![(b.as_str(), "26")]);
+    let answered: Vec<(&str, &str)> = events(&evs, "DialEnd")
+        .iter()
+        .filter(|f| f.get("Channel") == Some(a.as_str()))
+        .map(|f| (f.get_or_empty("DestChannel"), f.get_or_empty("DialStatus")))
+        .collect();
+    assert_eq!(answered, vec![(picker.as_str(), "ANSWER")]);
+    let entered: Vec<&str> = events(&evs, "BridgeEnter")
+        .iter()
+        .map(|f| f.get_or_empty("Channel"))
+        .collect();
+    assert_eq!(entered, vec![picker.as_str(), a.as_str()]);
+    assert_eq!(h.with(|st| st.bridge_peers(&a)), vec![picker]);
+}
+
+#[tokio::test]
+async fn restart_sends_shutdown_closes_and_comes_back_with_non_qualified_contacts() {
+    let sim = start(SimConfig::lab()).await;
+    let mut c = Client::logged_in(&sim).await;
+    sim.handle.with(|st| {
+        st.db
+            .insert(("DND".to_owned(), "201".to_owned()), "YES".to_owned())
+    });
+    sim.handle.restart();
+    let mut seen = Vec::new();
+    while let Some(f) = c.read_frame().await {
+        seen.push(f);
+    }
+    assert_eq!(
+        seen,
+        vec![Frame::new()
+            .with("Event", "Shutdown")
+            .with("Privilege", "system,all")
+            .with("SystemName", "labpbx")
+            .with("Shutdown", "Cleanly")
+            .with("Restart", "True")]
+    );
+    let mut c = Client::logged_in(&sim).await;
+    let contacts = c
+        .list(&[("Action", "PJSIPShowContacts"), ("ActionID", "pc")])
+        .await;
+    let status: Vec<(&str, &str)> = contacts[1..contacts.len() - 1]
+        .iter()
+        .map(|f| (f.get_or_empty("Endpoint"), f.get_or_empty("Status")))
+        .collect();
+    assert_eq!(
+        status,
+        vec![
+            ("201", "NonQualified"),
+            ("202", "NonQualified"),
+            ("203", "NonQualified")
+        ]
+    );
+    let r = c
+        .send(&[
+            ("Action", "DBGet"),
+            ("ActionID", "g"),
+            ("Family", "DND"),
+            ("Key", "201"),
+        ])
+        .await;
+    assert_eq!(r.get("Response"), Some("Success"), "astdb survives: {r:?}");
+}

@@ -62,9 +62,12 @@ impl Settings {
         } else {
             config.nethcti.loglevel
         });
+        let http_addr = cli
+            .http_addr
+            .unwrap_or(SocketAddr::new(LOOPBACK, config.services.http_port));
         let state_dir = cli.state_dir.clone().unwrap_or_else(|| {
             if cli.demo {
-                std::env::temp_dir().join("nethcti-demo")
+                demo_state_dir(http_addr.port())
             } else {
                 PathBuf::from(DEFAULT_STATE_DIR)
             }
@@ -72,9 +75,7 @@ impl Settings {
         Self {
             config_dir: config.dir.clone(),
             state_dir,
-            http_addr: cli
-                .http_addr
-                .unwrap_or(SocketAddr::new(LOOPBACK, config.services.http_port)),
+            http_addr,
             ws_addr: cli
                 .ws_addr
                 .unwrap_or(SocketAddr::new(LOOPBACK, config.services.ws_port)),
@@ -94,6 +95,12 @@ impl Settings {
             check_only: cli.check_config,
         }
     }
+}
+
+/// The default state directory of a demo serving HTTP on `http_port`: one per port, so
+/// demos side by side (`--http-addr`) keep their own token files.
+pub fn demo_state_dir(http_port: u16) -> PathBuf {
+    std::env::temp_dir().join(format!("nethcti-demo-{http_port}"))
 }
 
 #[cfg(test)]
@@ -161,6 +168,31 @@ mod tests {
                 traffic_per_minute: 12
             }
         );
-        assert_eq!(s.state_dir, std::env::temp_dir().join("nethcti-demo"));
+        assert_eq!(s.state_dir, std::env::temp_dir().join("nethcti-demo-8179"));
+    }
+
+    #[test]
+    fn demos_on_other_ports_get_their_own_state_dir() {
+        let s = resolve(&["--demo", "--http-addr", "127.0.0.1:9179"]);
+        assert_eq!(s.state_dir, std::env::temp_dir().join("nethcti-demo-9179"));
+        let s = resolve(&[
+            "--demo",
+            "--http-addr",
+            "127.0.0.1:9179",
+            "--state-dir",
+            "/tmp/s",
+        ]);
+        assert_eq!(s.state_dir, PathBuf::from("/tmp/s"));
+    }
+
+    #[test]
+    fn demo_traffic_is_on_by_default() {
+        let s = resolve(&["--demo"]);
+        assert_eq!(
+            s.pbx,
+            PbxMode::Demo {
+                traffic_per_minute: 12
+            }
+        );
     }
 }

@@ -32,9 +32,13 @@ impl Drop for Sim {
 
 /// Starts the lab PBX of the transcripts (phones answer only when told to).
 pub async fn start(cfg: SimConfig) -> Sim {
+    start_logged(cfg, slog::Logger::root(slog::Discard, slog::o!())).await
+}
+
+/// [`start`] with the simulator logging to `log`.
+pub async fn start_logged(cfg: SimConfig, log: slog::Logger) -> Sim {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let cancel = CancellationToken::new();
-    let log = slog::Logger::root(slog::Discard, slog::o!());
     let handle = SimPbx::start(cfg, listener, log, cancel.clone());
     Sim { handle, cancel }
 }

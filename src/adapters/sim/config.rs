@@ -53,6 +53,8 @@ pub struct SimConfig {
     pub parking_timeout: u32,
     /// ConfBridge room numbers.
     pub conference_rooms: Vec<String>,
+    /// Directed pickup feature code (dialled before the ringing extension).
+    pub pickup_code: String,
     /// Phones answer after this delay; `None` = phones never answer by themselves.
     pub answer_delay: Option<Duration>,
     /// Generated calls per minute (0 = off).
@@ -78,6 +80,7 @@ impl Default for SimConfig {
             parking: (701, 720),
             parking_timeout: 45,
             conference_rooms: vec!["801".into()],
+            pickup_code: "**".into(),
             answer_delay: Some(Duration::from_secs(2)),
             traffic_per_min: 0,
             flood: None,
@@ -146,7 +149,8 @@ impl SimConfig {
 
     /// Builds endpoints and queues from the directory: every main extension of a user
     /// becomes a registered phone named after the user, every trunk a trunk endpoint,
-    /// every queue a ringall queue whose dynamic members are logged in at start.
+    /// every queue a ringall queue whose dynamic members are logged in at start; the pickup
+    /// feature code is the directory's `pickup` one.
     pub fn from_directory(users: &Users, objects: &AstObjects) -> Self {
         let mut endpoints: Vec<EndpointConf> = Vec::new();
         for user in users.iter() {
@@ -185,10 +189,16 @@ impl SimConfig {
                     .collect(),
             })
             .collect();
+        let defaults = Self::default();
         Self {
             endpoints,
             queues,
-            ..Self::default()
+            pickup_code: objects
+                .feature_codes
+                .get("pickup")
+                .cloned()
+                .unwrap_or(defaults.pickup_code.clone()),
+            ..defaults
         }
     }
 }

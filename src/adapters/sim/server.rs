@@ -4,7 +4,7 @@
 use super::actions::login::{before_login, fully_booted, LoginOutcome};
 use super::actions::{self, Reply, Session};
 use super::config::SimConfig;
-use super::flows::{self, dial, hangup, hold, queue, FlowError};
+use super::flows::{self, dial, hangup, hold, queue, transfer, FlowError};
 use super::model::channel::ChanState;
 use super::model::SimState;
 use super::wire;
@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 
@@ -38,6 +38,8 @@ struct Shared {
     events_sent: AtomicU64,
     sessions: AtomicU64,
     addr: Option<SocketAddr>,
+    /// Bumped by [`SimHandle::restart`]: every AMI session closes.
+    restarts: watch::Sender<u64>,
 }
 
 /// Handle on a running simulator (cheap to clone).
@@ -98,6 +100,7 @@ impl SimPbx {
                 events_sent: AtomicU64::new(0),
                 sessions: AtomicU64::new(0),
                 addr,
+                restarts: watch::Sender::new(0),
             }),
         }
     }
@@ -240,6 +243,40 @@ impl SimHandle {
         self.with(|st| hold::phone_hold(st, ext, on))
     }
 
+    /// Phone `ext` blind-transfers its partner to `exten` with a SIP REFER: Asterisk
+    /// runs the same blind transfer as AMI `BlindTransfer` (d3 matches d).
+    ///
+    /// # Errors
+    /// [`FlowError`] when the phone has no bridged channel.
+    pub fn refer(&self, ext: &str, exten: &str) -> Result<(), FlowError> {
+        self.with(|st| {
+            let ch = st.chan_of(ext).ok_or(FlowError::NoSuchChannel)?;
+            let context = st.chan(&ch).map(|c| c.context.clone()).unwrap_or_default();
+            transfer::blind(st, &ch, &context, exten)
+        })
+    }
+
+    /// The admin runs `core reload` on the Asterisk CLI.
+    pub fn reload(&self) {
+        self.with(flows::reload::core_reload);
+    }
+
+    /// The admin runs `core restart now`: `Shutdown` goes out, every AMI session closes,
+    /// and the PBX comes back fresh (see [`flows::reload::rebooted`]); clients reconnect
+    /// and get a new banner, login and `FullyBooted`.
+    pub fn restart(&self) {
+        self.with(|st| {
+            let f = flows::reload::shutdown_event(st);
+            st.out.push(f);
+        });
+        {
+            let mut st = self.lock();
+            let fresh = flows::reload::rebooted(&st);
+            *st = fresh;
+        }
+        self.shared.restarts.send_modify(|n| *n += 1);
+    }
+
     /// An outside caller `cli` (`name`) calls DID `did` through the trunk. The lab
     /// dialplan maps a DID ending in a queue number or `1000` to the first queue, one
     /// ending in an extension to that phone.
@@ -298,6 +335,7 @@ impl SimHandle {
         let seed = self.shared.sessions.fetch_add(1, Ordering::Relaxed);
         let mut sess = Session::default();
         let mut rx: Option<broadcast::Receiver<Bytes>> = None;
+        let mut restarted = self.shared.restarts.subscribe();
         loop {
             if sess.authed && sess.events && rx.is_none() {
                 rx = Some(self.subscribe());
@@ -306,6 +344,11 @@ impl SimHandle {
             }
             tokio::select! {
                 () = self.shared.cancel.cancelled() => break,
+                _ = restarted.changed() => {
+                    // the Shutdown event was broadcast before the restart
+                    let _ = flush_pending(&mut out, rx.as_mut()).await;
+                    break;
+                }
                 item = reader.next() => {
                     let f = match item {
                         None => break,

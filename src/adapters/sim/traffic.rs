@@ -4,7 +4,7 @@
 use super::flows::{park, transfer, Route};
 use super::model::SimState;
 use super::server::SimHandle;
-use slog::debug;
+use slog::info;
 use std::time::Duration;
 
 /// Waits a random time in `lo_ms..hi_ms`; `false` when the simulator stops.
@@ -40,6 +40,11 @@ fn pick(h: &SimHandle, n: usize) -> Option<Vec<String>> {
     })
 }
 
+/// Logs one generated call at info, so a `--demo` terminal shows calls coming and going.
+fn announce(h: &SimHandle, kind: &str, from: &str, to: &str) {
+    info!(h.log(), "demo call"; "kind" => kind, "from" => from, "to" => to);
+}
+
 /// Answers phone `ext` after a ring time unless it already answered by itself.
 async fn ring_then_answer(h: &SimHandle, ext: &str) -> bool {
     if !pause(h, 1_500, 4_000).await {
@@ -51,6 +56,12 @@ async fn ring_then_answer(h: &SimHandle, ext: &str) -> bool {
 
 async fn internal(h: SimHandle, hold: bool) -> Option<()> {
     let p = pick(&h, 2)?;
+    announce(
+        &h,
+        if hold { "internal+hold" } else { "internal" },
+        &p[0],
+        &p[1],
+    );
     h.dial(&p[0], &p[1]).ok()?;
     ring_then_answer(&h, &p[1]).await.then_some(())?;
     if hold {
@@ -71,6 +82,7 @@ async fn internal(h: SimHandle, hold: bool) -> Option<()> {
 
 async fn inbound(h: SimHandle) -> Option<()> {
     let cli = h.with(|st| format!("03{:08}", st.random(100_000_000)));
+    announce(&h, "inbound", &cli, "5551000");
     let ch = h.inbound(&cli, "", "5551000")?;
     // Members answer (auto-answer or here); callers give up after a while otherwise.
     pause(&h, 2_000, 6_000).await.then_some(())?;
@@ -96,6 +108,7 @@ async fn inbound(h: SimHandle) -> Option<()> {
 async fn outbound(h: SimHandle) -> Option<()> {
     let p = pick(&h, 1)?;
     let number = h.with(|st| format!("06{:08}", st.random(100_000_000)));
+    announce(&h, "outbound", &p[0], &number);
     h.dial(&p[0], &number).ok()?;
     ring_then_answer(&h, "trunk").await.then_some(())?;
     pause(&h, 5_000, 30_000).await.then_some(())?;
@@ -105,6 +118,7 @@ async fn outbound(h: SimHandle) -> Option<()> {
 
 async fn blind(h: SimHandle) -> Option<()> {
     let p = pick(&h, 3)?;
+    announce(&h, "blind-transfer", &p[0], &format!("{}>{}", p[1], p[2]));
     h.dial(&p[0], &p[1]).ok()?;
     ring_then_answer(&h, &p[1]).await.then_some(())?;
     pause(&h, 3_000, 10_000).await.then_some(())?;
@@ -119,6 +133,7 @@ async fn blind(h: SimHandle) -> Option<()> {
 
 async fn park_pickup(h: SimHandle) -> Option<()> {
     let p = pick(&h, 3)?;
+    announce(&h, "park-pickup", &p[0], &format!("{}>{}", p[1], p[2]));
     h.dial(&p[0], &p[1]).ok()?;
     ring_then_answer(&h, &p[1]).await.then_some(())?;
     pause(&h, 3_000, 8_000).await.then_some(())?;
@@ -137,6 +152,7 @@ async fn conference(h: SimHandle) -> Option<()> {
         return None;
     }
     let p = pick(&h, 2)?;
+    announce(&h, "conference", &format!("{}+{}", p[0], p[1]), &room);
     h.dial(&p[0], &room).ok()?;
     pause(&h, 1_000, 5_000).await.then_some(())?;
     h.dial(&p[1], &room).ok()?;
@@ -149,6 +165,7 @@ async fn conference(h: SimHandle) -> Option<()> {
 
 async fn busy(h: SimHandle) -> Option<()> {
     let p = pick(&h, 2)?;
+    announce(&h, "busy", &p[0], &p[1]);
     h.dial(&p[0], &p[1]).ok()?;
     pause(&h, 500, 1_500).await.then_some(())?;
     let _ = h.reject(&p[1]);
@@ -163,7 +180,6 @@ pub async fn run(h: SimHandle, per_min: u32) {
             return;
         }
         let kind = h.with(|st| st.random(100));
-        debug!(h.log(), "generated call"; "kind" => kind);
         let h2 = h.clone();
         tokio::spawn(async move {
             let _ = match kind {

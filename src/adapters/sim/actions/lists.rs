@@ -147,12 +147,22 @@ fn contact_item(st: &SimState, f: &Frame, id: &str, event: &str) -> Option<Frame
         ("UserAgent", "baresip v1.0.0 (x86_64/linux)".into()),
         ("ExpirationTime", (st.unix() + 600).to_string()),
         ("OutboundProxy", String::new()),
-        ("Status", "Reachable".into()),
+        ("Status", contact_status(e.qualified).into()),
         ("RoundtripUsec", (250 + e.port % 100).to_string()),
     ] {
         ev.push(k, v);
     }
     Some(ev)
+}
+
+/// A contact's `Status`: restored from astdb after a restart, it is `NonQualified` until
+/// its next qualify.
+fn contact_status(qualified: bool) -> &'static str {
+    if qualified {
+        "Reachable"
+    } else {
+        "NonQualified"
+    }
 }
 
 /// `PJSIPShowContacts`.
@@ -525,9 +535,8 @@ pub fn conf_list(st: &SimState, f: &Frame) -> Reply {
     )
 }
 
-fn ext_status(f: &Frame, exten: &str, context: &str, hint: &str, code: u8, text: &str) -> Frame {
-    let mut e = Frame::new().with("Event", "ExtensionStatus");
-    push_id(&mut e, f);
+fn ext_status(head: Frame, exten: &str, context: &str, hint: &str, code: u8, text: &str) -> Frame {
+    let mut e = head;
     e.push("Exten", exten);
     e.push("Context", context);
     e.push("Hint", hint);
@@ -536,19 +545,15 @@ fn ext_status(f: &Frame, exten: &str, context: &str, hint: &str, code: u8, text:
     e
 }
 
-/// `ExtensionStateList`: phone hints, conference, DND customs, parking spaces.
-pub fn extension_states(st: &SimState, f: &Frame) -> Reply {
+/// One `ExtensionStatus` per hint (phones, conferences, DND customs, parking spaces),
+/// each starting with `head()`: list items of `ExtensionStateList`, or the burst of
+/// events a `core reload` publishes.
+pub fn hint_statuses(st: &SimState, head: impl Fn() -> Frame) -> Vec<Frame> {
     let mut items = Vec::new();
     for e in st.endpoints.values().filter(|e| !e.trunk) {
         let (c, t) = e.hint_status();
-        items.push(ext_status(
-            f,
-            &e.id,
-            "internal",
-            &format!("PJSIP/{}", e.id),
-            c,
-            t,
-        ));
+        let hint = format!("PJSIP/{}", e.id);
+        items.push(ext_status(head(), &e.id, "internal", &hint, c, t));
     }
     for r in &st.cfg.conference_rooms {
         let (c, t) = if st.rooms.contains_key(r) {
@@ -556,27 +561,15 @@ pub fn extension_states(st: &SimState, f: &Frame) -> Reply {
         } else {
             (4, "Unavailable")
         };
-        items.push(ext_status(
-            f,
-            r,
-            "internal",
-            &format!("confbridge:{r}"),
-            c,
-            t,
-        ));
+        let hint = format!("confbridge:{r}");
+        items.push(ext_status(head(), r, "internal", &hint, c, t));
     }
     for e in st.endpoints.values().filter(|e| !e.trunk) {
         let dev = format!("Custom:DND{}", e.id);
         let busy = st.custom.get(&dev).is_some_and(|s| s == "BUSY");
         let (c, t) = if busy { (2, "Busy") } else { (0, "Idle") };
-        items.push(ext_status(
-            f,
-            &format!("DND{}", e.id),
-            "internal",
-            &dev,
-            c,
-            t,
-        ));
+        let exten = format!("DND{}", e.id);
+        items.push(ext_status(head(), &exten, "internal", &dev, c, t));
     }
     for s in st.lot.start..=st.lot.stop {
         let (c, t) = if st.lot.spaces.contains_key(&s) {
@@ -584,15 +577,26 @@ pub fn extension_states(st: &SimState, f: &Frame) -> Reply {
         } else {
             (0, "Idle")
         };
+        let hint = format!("park:{s}@parkedcalls");
         items.push(ext_status(
-            f,
+            head(),
             &s.to_string(),
             "parkedcalls",
-            &format!("park:{s}@parkedcalls"),
+            &hint,
             c,
             t,
         ));
     }
+    items
+}
+
+/// `ExtensionStateList`: phone hints, conference, DND customs, parking spaces.
+pub fn extension_states(st: &SimState, f: &Frame) -> Reply {
+    let items = hint_statuses(st, || {
+        let mut e = Frame::new().with("Event", "ExtensionStatus");
+        push_id(&mut e, f);
+        e
+    });
     list(
         f,
         "Extension Statuses will follow",

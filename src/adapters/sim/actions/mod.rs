@@ -161,7 +161,11 @@ pub fn dispatch(st: &mut SimState, sess: &mut Session, f: &Frame) -> Reply {
         "getvar" => ops::getvar(st, f),
         "muteaudio" => ops::mute_audio(st, f),
         "command" => ops::command(st, f),
-        "reload" => ok(f, "Module Reloaded"),
+        "reload" => {
+            let module = f.get("Module").filter(|m| !m.is_empty()).unwrap_or("All");
+            crate::adapters::sim::flows::reload::module_reload(st, module);
+            ok(f, "Module Reloaded")
+        }
         _ => err(f, "Invalid/unknown command"),
     }
 }

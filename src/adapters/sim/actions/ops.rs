@@ -156,7 +156,9 @@ pub fn atxfer(st: &mut SimState, f: &Frame) -> Reply {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let exten = f.get_or_empty("Exten").to_owned();
+    // the original (and our domain) sends `<to>#`: Asterisk <= 11 fed Exten as DTMF to the
+    // atxfer feature, where `#` ends the number; the simulator dials `<to>`
+    let exten = f.get_or_empty("Exten").trim_end_matches('#').to_owned();
     if exten.is_empty() {
         return err(f, "No extension specified");
     }

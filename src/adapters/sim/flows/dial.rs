@@ -44,6 +44,7 @@ pub fn dispatch(st: &mut SimState, caller: &str, exten: &str) {
         Route::Queue(q) => queue::enter(st, caller, &q),
         Route::Conference(r) => conference::join(st, caller, &r),
         Route::Pickup(space) => park::pickup(st, caller, space),
+        Route::DirectedPickup(ext) => super::pickup::directed(st, caller, &ext),
         Route::Outbound(n) => match trunk_id(st) {
             Some(t) => {
                 dial(st, caller, &t, &n, &format!("{t}/sip:{n}@127.0.0.2:5080"));
@@ -127,8 +128,17 @@ pub fn dial(
         &[("DialStatus", "RINGING")],
     );
     st.out.push(f);
+    let (num, name) = callee_id(st, &callee);
+    st.local_connected(caller, &num, &name, false);
     st.ringing.push(callee.clone());
     callee
+}
+
+/// The caller id of channel `ch`.
+pub fn callee_id(st: &SimState, ch: &str) -> (String, String) {
+    st.chan(ch)
+        .map(|c| (c.cid_num.clone(), c.cid_name.clone()))
+        .unwrap_or_default()
 }
 
 /// The phone of a ringing channel answers (200 OK).
@@ -153,17 +163,7 @@ pub fn answer(st: &mut SimState, callee: &str) -> Result<(), FlowError> {
     if let Some(c) = st.chan_mut(callee) {
         c.exten.clear();
     }
-    let f = dial_event(
-        st,
-        "DialEnd",
-        Some(&caller),
-        callee,
-        &[("DialStatus", "ANSWER")],
-    );
-    st.out.push(f);
-    if st.chan(&caller).is_some_and(|c| c.state != ChanState::Up) {
-        st.set_state(&caller, ChanState::Up);
-    }
+    answered_by(st, &caller, callee);
     if super::transfer::is_consultation(st, &caller) {
         super::transfer::consultation_answered(st, &caller, callee);
         return Ok(());
@@ -172,6 +172,21 @@ pub fn answer(st: &mut SimState, callee: &str) -> Result<(), FlowError> {
     st.bridge_enter(&b, callee);
     st.bridge_enter(&b, &caller);
     Ok(())
+}
+
+/// `caller`'s dial is answered by `callee`: `DialEnd` ANSWER, `caller` goes up.
+pub fn answered_by(st: &mut SimState, caller: &str, callee: &str) {
+    let f = dial_event(
+        st,
+        "DialEnd",
+        Some(caller),
+        callee,
+        &[("DialStatus", "ANSWER")],
+    );
+    st.out.push(f);
+    if st.chan(caller).is_some_and(|c| c.state != ChanState::Up) {
+        st.set_state(caller, ChanState::Up);
+    }
 }
 
 /// The phone of a ringing channel rejects it (486 Busy Here); the caller gets `Busy()`.

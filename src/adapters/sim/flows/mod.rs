@@ -7,7 +7,9 @@ pub mod hangup;
 pub mod hold;
 pub mod originate;
 pub mod park;
+pub mod pickup;
 pub mod queue;
+pub mod reload;
 pub mod transfer;
 
 use crate::adapters::sim::model::SimState;
@@ -37,6 +39,8 @@ pub enum Route {
     Conference(String),
     /// A parking space (pickup).
     Pickup(u32),
+    /// The pickup feature code + a phone: directed pickup of the call ringing there.
+    DirectedPickup(String),
     /// An outside number through the trunk.
     Outbound(String),
     /// Nothing: congestion.
@@ -48,6 +52,11 @@ pub enum Route {
 pub fn route(st: &SimState, exten: &str) -> Route {
     if st.endpoints.get(exten).is_some_and(|e| !e.trunk) {
         return Route::Phone(exten.to_owned());
+    }
+    if let Some(ext) = exten.strip_prefix(st.cfg.pickup_code.as_str()).filter(|e| {
+        !st.cfg.pickup_code.is_empty() && st.endpoints.get(*e).is_some_and(|p| !p.trunk)
+    }) {
+        return Route::DirectedPickup(ext.to_owned());
     }
     if st.queues.contains_key(exten) {
         return Route::Queue(exten.to_owned());

@@ -153,13 +153,7 @@ pub fn answered(st: &mut SimState, ch: &str) {
                     .find(|n| !wanted.is_empty() && n.starts_with(&wanted) && n.as_str() != ch)
                     .cloned();
                 if let Some(spyee) = spyee {
-                    let mut f = st.event("ChanSpyStart", "call,all");
-                    if let Some(c) = st.chan(ch) {
-                        push_block(&mut f, "Spyer", c);
-                    }
-                    if let Some(c) = st.chan(&spyee) {
-                        push_block(&mut f, "Spyee", c);
-                    }
+                    let f = st.chans_event("ChanSpyStart", &[("Spyer", ch), ("Spyee", &spyee)]);
                     st.out.push(f);
                 }
             }

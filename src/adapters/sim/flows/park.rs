@@ -148,8 +148,11 @@ pub fn pickup(st: &mut SimState, caller: &str, space: u32) {
     }
 }
 
-/// A parked channel hangs up while waiting.
-pub fn give_up(st: &mut SimState, ch: &str) {
+/// A parked channel leaves the lot's bridge neither picked up nor timed out (it hangs
+/// up, or AMI `Redirect` sends it elsewhere). res_parking's bridge pull marks such a
+/// parked call abandoned and publishes `ParkedCallGiveUp`, frees the space (its hint goes
+/// back to not in use), and the channel leaves the holding bridge.
+pub fn abandon(st: &mut SimState, ch: &str) {
     if let Some(space) = st.lot.space_of(ch) {
         if let Some(f) = parked_frame(st, "ParkedCallGiveUp", space, true) {
             st.out.push(f);
@@ -164,6 +167,11 @@ pub fn give_up(st: &mut SimState, ch: &str) {
     }
     st.emit_chan("MusicOnHoldStop", ch);
     st.bridge_leave(ch);
+}
+
+/// A parked channel hangs up while waiting.
+pub fn give_up(st: &mut SimState, ch: &str) {
+    abandon(st, ch);
     if st.chan(ch).is_some_and(|c| c.pbx) {
         st.emit_chan_with("SoftHangupRequest", ch, &[("Cause", "16".into())]);
     }

@@ -143,7 +143,8 @@ pub fn ring_members(st: &mut SimState, caller: &str, q: &str) {
             c.exten = q.to_owned();
             c.conn_num = cnum.clone();
             c.conn_name = cname.clone();
-            c.app = "AppDial".into();
+            // app_queue's member legs run `AppQueue` (their hang-up request has no cause)
+            c.app = "AppQueue".into();
             c.app_data = "(Outgoing Line)".into();
             c.peer = Some(caller.to_owned());
         }
@@ -227,6 +228,8 @@ pub fn agent_answer(st: &mut SimState, caller: &str, agent: &str) {
         st.out.push(f);
     }
     st.connect_to(caller, agent);
+    let (num, name) = super::dial::callee_id(st, agent);
+    st.local_connected(caller, &num, &name, true);
     for o in &others {
         let f = dial_event(st, "DialEnd", Some(caller), o, &[("DialStatus", "CANCEL")]);
         st.out.push(f);

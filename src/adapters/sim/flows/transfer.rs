@@ -59,7 +59,8 @@ pub fn blind(
     Ok(())
 }
 
-/// AMI `Redirect` of `ch` (and `extra`) to `exten`; their bridge partners hang up.
+/// AMI `Redirect` of `ch` (and `extra`) to `exten`; their bridge partners hang up (a
+/// parked channel leaves the lot instead: `ParkedCallGiveUp`, see [`super::park::abandon`]).
 ///
 /// # Errors
 /// [`FlowError::NoSuchChannel`] when a channel is unknown.
@@ -83,6 +84,11 @@ pub fn redirect(
     }
     let mut dropped = Vec::new();
     for (c, _) in &moved {
+        if st.lot.space_of(c).is_some() {
+            // the other parked calls share the lot's bridge: they stay parked
+            super::park::abandon(st, c);
+            continue;
+        }
         let Some(b) = st.chan(c).and_then(|cc| cc.bridge.clone()) else {
             continue;
         };

@@ -17,6 +17,8 @@ pub struct Endpoint {
     pub contact_hash: String,
     /// UDP port of the simulated phone.
     pub port: u16,
+    /// Qualified since the PBX started (`false` after a restart until the next qualify).
+    pub qualified: bool,
 }
 
 impl Endpoint {

@@ -7,6 +7,7 @@ pub mod bridge;
 pub mod channel;
 pub mod conference;
 pub mod endpoint;
+pub mod local;
 pub mod parking;
 pub mod queue;
 mod state_events;
@@ -60,6 +61,8 @@ pub struct SimState {
     pub queue_calls: BTreeMap<String, QueueCall>,
     /// Async originates waiting for an answer: channel -> (ActionID, context, exten, target).
     pub originates: BTreeMap<String, PendingOriginate>,
+    /// Caller ids of Local `;2` channels published when they hang up.
+    pub local_cids: local::LocalCids,
     rng: StdRng,
     uid_seq: u64,
     chan_seq: u64,
@@ -88,6 +91,7 @@ impl SimState {
                     channels: 0,
                     contact_hash: hash,
                     port: 5170 + 100 * (i as u16 % 300),
+                    qualified: true,
                 },
             );
         }
@@ -156,6 +160,7 @@ impl SimState {
             atxfers: Vec::new(),
             queue_calls: BTreeMap::new(),
             originates: BTreeMap::new(),
+            local_cids: local::LocalCids::default(),
             rng,
             uid_seq: 0,
             chan_seq: 0,
@@ -222,6 +227,17 @@ impl SimState {
         let mut f = self.event(name, "call,all");
         if let Some(c) = self.channels.get(ch) {
             channel::push_block(&mut f, "", c);
+        }
+        f
+    }
+
+    /// A `call,all` event carrying the channel blocks of `blocks` (prefix, channel).
+    pub fn chans_event(&self, name: &str, blocks: &[(&str, &str)]) -> Frame {
+        let mut f = self.event(name, "call,all");
+        for (prefix, ch) in blocks {
+            if let Some(c) = self.channels.get(*ch) {
+                channel::push_block(&mut f, prefix, c);
+            }
         }
         f
     }
@@ -491,6 +507,7 @@ impl SimState {
             self.device_state_event(&dev, "NOT_INUSE");
         }
         self.processed += 1;
+        self.local_one_gone(ch);
         if let Some(c) = removed {
             if let Some(e) = self.endpoints.get_mut(&c.endpoint) {
                 e.channels = e.channels.saturating_sub(1);
