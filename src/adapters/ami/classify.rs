@@ -53,6 +53,9 @@ pub const IGNORED_EVENTS: &[&str] = &[
 ];
 
 /// The meaning of one AMI frame for the model.
+// `Event` is the hot path and as large as the `Option<PbxEvent>` it replaces; boxing it
+// would cost an allocation per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Translation {
     /// A domain event to apply.

@@ -96,12 +96,18 @@ impl LiveModel {
         changes
     }
 
-    /// Counts: (extensions, queues, trunks, parkings, channels).
-    pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
-        self.shared
+    /// Runs `f` on the switchboard under its read lock.
+    pub fn read<T>(&self, f: impl FnOnce(&Switchboard) -> T) -> T {
+        let sb = self
+            .shared
             .switchboard
             .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .counts()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&sb)
+    }
+
+    /// Counts: (extensions, queues, trunks, parkings, channels).
+    pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
+        self.read(Switchboard::counts)
     }
 }
