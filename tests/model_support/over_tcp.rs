@@ -4,6 +4,7 @@
 //!
 //! Included (with `#[path]`) by test binaries that also have `mod support;` and
 //! `mod model_support;`.
+#![allow(dead_code)]
 
 use crate::model_support::{lab, lab_users, parse_frame, raw_transcript, world, NOW};
 use crate::support::fake_ami::{error, Answer, FakeAmi};
