@@ -125,7 +125,7 @@ impl LiveLink {
     pub async fn start(startup: &str) -> (Self, Vec<Change>) {
         let fake = FakeAmi::start().await;
         let records = raw_transcript(startup);
-        fake.answer_from_transcript(&records);
+        fake.answer_from_transcript_repeating(&records);
         fake.on("DBGetTree", db_tree_answers(&records));
         let changes = Arc::new(Recorder::default());
         let shared = SharedModel {
@@ -175,7 +175,9 @@ impl LiveLink {
 
     /// Pushes `bytes` in odd-sized pieces, then a barrier event of a name the adapter does
     /// not know; waits until the link has counted it (so everything before it is applied)
-    /// and returns the changes the bytes caused.
+    /// and returns the changes the bytes caused. Only while no action is in flight (the
+    /// fake would write its answers between the pieces): after a reconnect, `push(b"")`
+    /// first, whose barrier comes out once the link's load is done.
     pub async fn push(&mut self, bytes: &[u8]) -> Vec<Change> {
         self.push_counting(bytes, 0).await
     }
@@ -219,37 +221,48 @@ impl LiveLink {
 /// The received bytes of a transcript between two notes, and the note that ends them.
 #[derive(Debug, Clone)]
 pub struct Segment {
+    /// Which connection of the transcript (0 for the first) the bytes came on.
+    pub connection: usize,
     /// The note right after these bytes (`None` for the end of the transcript).
     pub until_note: Option<String>,
     /// The received bytes (banner and login answer left out).
     pub bytes: Vec<u8>,
 }
 
-/// The received bytes of a transcript's connection after the banner and the login answer,
+/// The received bytes of a transcript's connections after the banner and the login answers,
 /// cut at every note.
 pub fn flow_segments(name: &str) -> Vec<Segment> {
     let records = raw_transcript(name);
-    let login_answer = records
+    let login_answers: Vec<String> = records
         .iter()
         .filter(|r| r.direction == Direction::Sent)
-        .find_map(|r| {
+        .filter_map(|r| {
             let text = String::from_utf8_lossy(&r.bytes);
             let id = text.lines().find_map(|l| l.strip_prefix("ActionID: "))?;
             text.contains("Action: Login")
                 .then(|| format!("ActionID: {id}\r\n"))
         })
-        .expect("a login in the transcript");
+        .collect();
+    assert!(!login_answers.is_empty(), "a login in {name}");
+    let mut connection = 0;
     let mut out = Vec::new();
     let mut bytes = Vec::new();
     for r in &records {
         let text = String::from_utf8_lossy(&r.bytes);
         match r.direction {
-            Direction::Note => out.push(Segment {
-                until_note: Some(text.into_owned()),
-                bytes: std::mem::take(&mut bytes),
-            }),
+            Direction::Note => {
+                out.push(Segment {
+                    connection,
+                    until_note: Some(text.into_owned()),
+                    bytes: std::mem::take(&mut bytes),
+                });
+                if r.is_connect_note() && out.len() > 1 {
+                    connection += 1;
+                }
+            }
             Direction::Received
-                if !text.starts_with("Asterisk Call Manager/") && !text.contains(&login_answer) =>
+                if !text.starts_with("Asterisk Call Manager/")
+                    && !login_answers.iter().any(|l| text.contains(l.as_str())) =>
             {
                 bytes.extend_from_slice(&r.bytes);
             }
@@ -257,6 +270,7 @@ pub fn flow_segments(name: &str) -> Vec<Segment> {
         }
     }
     out.push(Segment {
+        connection,
         until_note: None,
         bytes,
     });

@@ -161,8 +161,19 @@ impl FakeAmi {
     }
 
     /// Answers the k-th call of each action recorded in a transcript with the k-th recorded
-    /// answer (every `<<` body carrying that action's recorded ActionID).
+    /// answer (every `<<` body carrying that action's recorded ActionID); later calls get
+    /// no answer.
     pub fn answer_from_transcript(&self, records: &[Record]) {
+        self.answer_from_records(records, false);
+    }
+
+    /// Like [`FakeAmi::answer_from_transcript`], but calls after the last recorded one get
+    /// the last recorded answer again (a PBX whose state did not change).
+    pub fn answer_from_transcript_repeating(&self, records: &[Record]) {
+        self.answer_from_records(records, true);
+    }
+
+    fn answer_from_records(&self, records: &[Record], repeat: bool) {
         let mut queues: HashMap<String, VecDeque<Vec<Answer>>> = HashMap::new();
         for r in records.iter().filter(|r| r.direction == Direction::Sent) {
             let text = String::from_utf8_lossy(&r.bytes);
@@ -197,7 +208,14 @@ impl FakeAmi {
         for (name, queue) in queues {
             let queue = Mutex::new(queue);
             self.on(&name, move |_| {
-                queue.lock().expect("queue").pop_front().unwrap_or_default()
+                let mut q = queue.lock().expect("queue");
+                match q.pop_front() {
+                    Some(last) if repeat && q.is_empty() => {
+                        q.push_back(last.clone());
+                        last
+                    }
+                    next => next.unwrap_or_default(),
+                }
             });
         }
     }
