@@ -9,13 +9,8 @@ use nethcti_server::adapters::ami::client::{AmiClient, AmiNotice};
 use nethcti_server::adapters::ami::error::AmiError;
 use std::time::Duration;
 use support::fake_ami::{Answer, FakeAmi, BANNER};
-use support::{next_notice, quiet, settings, until_connected};
+use support::{assert_jittered, next_notice, quiet, settings, until_connected};
 use tokio_util::sync::CancellationToken;
-
-fn gaps_ms(fake: &FakeAmi) -> Vec<u128> {
-    let t = fake.accept_times();
-    t.windows(2).map(|w| (w[1] - w[0]).as_millis()).collect()
-}
 
 #[tokio::test]
 async fn a_dropped_connection_fails_every_pending_action_at_once_not_at_its_timeout() {
@@ -60,18 +55,20 @@ async fn reconnect_attempts_back_off_from_one_second_doubling_up_to_thirty() {
         AmiClient::spawn(settings(&fake), quiet(), CancellationToken::new());
     assert_eq!(until_connected(&mut notices).await, BANNER);
     assert_eq!(
-        gaps_ms(&fake),
+        fake.accept_gaps_ms(),
         vec![1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]
     );
 }
 
 #[tokio::test(start_paused = true)]
-async fn after_a_drop_the_client_reconnects_in_one_second_and_says_connected_again() {
+async fn after_a_drop_of_a_stable_connection_the_client_reconnects_in_one_second() {
     let fake = FakeAmi::start().await;
     fake.close_next_connections(3);
     let (client, mut notices, _task) =
         AmiClient::spawn(settings(&fake), quiet(), CancellationToken::new());
     until_connected(&mut notices).await;
+    // a connection that stayed up for `stable_after` (10 s) earns a fresh 1 s delay
+    tokio::time::sleep(Duration::from_secs(10)).await;
     fake.drop_connections();
     assert_eq!(
         next_notice(&mut notices).await,
@@ -86,9 +83,9 @@ async fn after_a_drop_the_client_reconnects_in_one_second_and_says_connected_aga
         }
     );
     assert_eq!(
-        gaps_ms(&fake),
-        vec![1000, 2000, 4000, 1000],
-        "backoff reset after a login"
+        fake.accept_gaps_ms(),
+        vec![1000, 2000, 4000, 10_000 + 1000],
+        "backoff reset after a connection stayed up for 10 s"
     );
     let pong = client
         .send(Action::ping())
@@ -106,14 +103,10 @@ async fn jittered_delays_stay_within_half_and_one_and_a_half_times_the_base() {
     s.backoff.jitter = 0.5;
     let (_client, mut notices, _task) = AmiClient::spawn(s, quiet(), CancellationToken::new());
     until_connected(&mut notices).await;
-    let gaps = gaps_ms(&fake);
-    assert_eq!(gaps.len(), 6);
-    for (gap, base) in gaps.iter().zip([1000u128, 2000, 4000, 8000, 16000, 30000]) {
-        assert!(
-            *gap >= base / 2 && *gap <= base * 3 / 2,
-            "{gap} ms for base {base} ms"
-        );
-    }
+    assert_jittered(
+        &fake.accept_gaps_ms(),
+        &[1000, 2000, 4000, 8000, 16000, 30000],
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -137,7 +130,7 @@ async fn an_unanswered_keepalive_ping_drops_the_connection_and_the_client_reconn
         }
     );
     assert_eq!(
-        gaps_ms(&fake),
+        fake.accept_gaps_ms(),
         vec![41_000],
         "ping at 30 s, deadline 40 s, reconnect 1 s later"
     );

@@ -291,3 +291,57 @@ fn the_encoder_refuses_a_value_with_a_line_break_so_no_header_can_be_injected() 
     );
     assert!(buf.is_empty());
 }
+
+/// Repeated `Variable:` / `ChanVariable:` headers (a `Status` reply with `Variables:`, and
+/// `channelvars` in manager.conf) are all kept, in order, interleaved with the others, at
+/// every split of the input.
+#[test]
+fn repeated_variable_and_chanvariable_headers_are_all_kept_in_order() {
+    let bytes: &[u8] = b"Event: Status\r\nPrivilege: Call\r\nChannel: PJSIP/201-00000004\r\n\
+ChanVariable: CDR(dst)=202\r\nVariable: CTI_ORIGIN=clicktodial\r\n\
+ChanVariable: QUEUENUM=\r\nVariable: DIALSTATUS=ANSWER\r\nUniqueid: labpbx-1796322712.8\r\n\
+Variable: ARGS=a: b=c\r\nActionID: nethcti-7\r\n\r\n\
+Event: Newchannel\r\nChannel: PJSIP/202-00000005\r\nChanVariable: CDR(dst)=\r\n\
+ChanVariable: QUEUENUM=401\r\nChanVariable: QUEUENUM=402\r\n\r\n";
+    let status: Vec<(String, String)> = [
+        ("Event", "Status"),
+        ("Privilege", "Call"),
+        ("Channel", "PJSIP/201-00000004"),
+        ("ChanVariable", "CDR(dst)=202"),
+        ("Variable", "CTI_ORIGIN=clicktodial"),
+        ("ChanVariable", "QUEUENUM="),
+        ("Variable", "DIALSTATUS=ANSWER"),
+        ("Uniqueid", "labpbx-1796322712.8"),
+        ("Variable", "ARGS=a: b=c"),
+        ("ActionID", "nethcti-7"),
+    ]
+    .iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    for cut in 0..=bytes.len() {
+        let got = decode_chunks(&mut AmiCodec::new(), &[&bytes[..cut], &bytes[cut..]]);
+        let [AmiMessage::Frame(first), AmiMessage::Frame(second)] = &got[..] else {
+            panic!("two frames at cut {cut}: {got:?}");
+        };
+        assert_eq!(first.fields(), &status[..], "cut {cut}");
+        assert_eq!(
+            first.get_all("Variable").collect::<Vec<_>>(),
+            ["CTI_ORIGIN=clicktodial", "DIALSTATUS=ANSWER", "ARGS=a: b=c"]
+        );
+        assert_eq!(
+            first.get_all("ChanVariable").collect::<Vec<_>>(),
+            ["CDR(dst)=202", "QUEUENUM="]
+        );
+        assert_eq!(first.get("Variable"), Some("CTI_ORIGIN=clicktodial"));
+        assert_eq!(
+            second,
+            &Frame::from_pairs([
+                ("Event", "Newchannel"),
+                ("Channel", "PJSIP/202-00000005"),
+                ("ChanVariable", "CDR(dst)="),
+                ("ChanVariable", "QUEUENUM=401"),
+                ("ChanVariable", "QUEUENUM=402"),
+            ])
+        );
+    }
+}

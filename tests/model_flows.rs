@@ -272,22 +272,7 @@ fn internal_call_ringing_connected_hangup() {
         )
     );
     let end = r.finish(&mut sb);
-    assert_eq!(
-        names(&end),
-        [
-            "ext 201",
-            "ext 202",
-            "ext 202",
-            "ext 201",
-            "hangup 202 normal_clearing 202>201",
-            "ext 202",
-            "ext 201",
-            "ext 202",
-            "hangup 201 normal_clearing 201>202",
-            "ext 201",
-            "ext 201"
-        ]
-    );
+    assert_eq!(names(&end), B_HANGUP_CHANGES);
     for e in ["201", "202"] {
         assert_eq!(conv_of(&sb, e), json!({}));
         assert_eq!(status(&sb, e), "online");

@@ -12,25 +12,10 @@ use proptest::prelude::*;
 use serde_json::json;
 use std::sync::OnceLock;
 
-const FLOWS: [&str; 12] = [
-    "b-internal-call-201-to-202.ami",
-    "c-queue-401-answered-by-member.ami",
-    "d-blind-transfer-amiblindtransfer.ami",
-    "d2-blind-transfer-redirect.ami",
-    "d3-blind-transfer-phone-refer.ami",
-    "e-attended-transfer-atxfer.ami",
-    "f-park-and-pickup.ami",
-    "g-busy-and-unavailable.ami",
-    "h-confbridge-801-join-leave.ami",
-    "k-originate-click-to-dial.ami",
-    "k2-originate-local-channel.ami",
-    "l-hold-unhold.ami",
-];
-
 fn flows() -> &'static Vec<Vec<PbxEvent>> {
     static F: OnceLock<Vec<Vec<PbxEvent>>> = OnceLock::new();
     F.get_or_init(|| {
-        FLOWS
+        CALL_FLOWS
             .iter()
             .map(|f| {
                 transcript(f)

@@ -5,7 +5,7 @@
 use super::live::hooks::LateSink;
 use super::live::http_view::LiveHttpView;
 use super::live::socket_auth::AppSocketAuth;
-use super::live::{pbx_link, LiveModel};
+use super::live::{pbx_link, LinkStats, LiveModel};
 use super::operations::SharedModel;
 use super::settings::{PbxMode, Settings};
 use super::wiring;
@@ -254,6 +254,7 @@ pub async fn start_with(
         notices,
         model.clone(),
         ready.clone(),
+        Arc::new(LinkStats::default()),
         log.new(o!("component" => "pbx-link")),
         shutdown.child_token(),
     ));

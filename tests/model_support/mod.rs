@@ -3,6 +3,7 @@
 
 use nethcti_server::adapters::ami::frame::Frame;
 use nethcti_server::adapters::ami::snapshot::build_snapshot;
+use nethcti_server::adapters::ami::transcript::{self, Direction, Record};
 use nethcti_server::adapters::ami::translate::translate;
 use nethcti_server::domain::change::Change;
 use nethcti_server::domain::directory::{AstObjects, Users};
@@ -23,7 +24,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn parse_frame(body: &str) -> Option<Frame> {
+/// The fields of one received message body (`Name: value` lines).
+pub fn parse_frame(body: &str) -> Option<Frame> {
     let mut f = Frame::new();
     for line in body.split("\r\n") {
         if let Some((n, v)) = line.split_once(": ") {
@@ -35,42 +37,53 @@ fn parse_frame(body: &str) -> Option<Frame> {
     (!f.is_empty()).then_some(f)
 }
 
-/// Reads `fixtures/ami/<name>`.
+/// Reads `fixtures/ami/<name>`: its received frames and notes, in order.
 pub fn transcript(name: &str) -> Vec<Rec> {
-    let d = std::fs::read(root().join("fixtures/ami").join(name)).expect("transcript");
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < d.len() {
-        let j = i + d[i..].iter().position(|&b| b == b'\n').expect("header");
-        let head = std::str::from_utf8(&d[i..j]).expect("utf8 header");
-        let mut parts = head.split(' ');
-        let dir = parts.next().expect("dir");
-        let t: f64 = parts.next().expect("t")[1..].parse().expect("time");
-        let n: usize = parts.next().expect("len")[4..].parse().expect("len");
-        let body = String::from_utf8_lossy(&d[j + 1..j + 1 + n]).into_owned();
-        match dir {
-            "#<<" => {
-                if let Some(f) = parse_frame(&body) {
-                    out.push(Rec::In(t, f));
-                }
+    raw_transcript(name)
+        .into_iter()
+        .filter_map(|r| {
+            let body = String::from_utf8_lossy(&r.bytes);
+            match r.direction {
+                Direction::Received => parse_frame(&body).map(|f| Rec::In(r.seconds, f)),
+                Direction::Note => Some(Rec::Note(r.seconds, body.into_owned())),
+                Direction::Sent => None,
             }
-            "#==" => out.push(Rec::Note(t, body)),
-            _ => {}
-        }
-        i = j + 1 + n + 1;
-    }
-    out
+        })
+        .collect()
+}
+
+/// The raw records of `fixtures/ami/<name>`.
+pub fn raw_transcript(name: &str) -> Vec<Record> {
+    transcript::read(root().join("fixtures/ami").join(name)).expect("transcript")
+}
+
+fn lab_json(f: &str) -> serde_json::Value {
+    let s = std::fs::read_to_string(root().join("fixtures/lab").join(f)).expect("fixture");
+    serde_json::from_str(&s).expect("json")
+}
+
+/// The lab users (201-204).
+pub fn lab_users() -> Users {
+    Users::from_json(&lab_json("users.json")).expect("users")
 }
 
 /// The lab switchboard (users 201-204, queue 401, trunk `trunk`, parking 701-720).
 pub fn lab() -> Switchboard {
-    let read = |f: &str| -> serde_json::Value {
-        let s = std::fs::read_to_string(root().join("fixtures/lab").join(f)).expect("fixture");
-        serde_json::from_str(&s).expect("json")
-    };
-    let users = Users::from_json(&read("users.json")).expect("users");
-    let ast = AstObjects::from_json(&read("ast_objects.json")).expect("ast");
-    Switchboard::new(&users, &ast, "xxx")
+    let ast = AstObjects::from_json(&lab_json("ast_objects.json")).expect("ast");
+    Switchboard::new(&lab_users(), &ast, "xxx")
+}
+
+/// Everything a client can see: extensions, queues, trunks, parkings and conference 801,
+/// unmasked, at [`NOW`].
+pub fn world(sb: &Switchboard) -> serde_json::Value {
+    use nethcti_server::domain::switchboard::PrivacyView;
+    serde_json::json!({
+        "extensions": sb.extensions_json(NOW, PrivacyView::Clear),
+        "queues": sb.queues_json(NOW, false),
+        "trunks": sb.trunks_json(NOW, false),
+        "parkings": sb.parkings_json(NOW, false),
+        "conference801": sb.conference_json("801"),
+    })
 }
 
 /// Lab switchboard loaded with the idle (or busy) start-up snapshot.
@@ -151,6 +164,38 @@ pub fn names(ch: &[Change]) -> Vec<String> {
         .collect()
 }
 
+/// The recorded call flows (every transcript but the start-up lists, the queue-member
+/// actions and the restart).
+pub const CALL_FLOWS: [&str; 12] = [
+    "b-internal-call-201-to-202.ami",
+    "c-queue-401-answered-by-member.ami",
+    "d-blind-transfer-amiblindtransfer.ami",
+    "d2-blind-transfer-redirect.ami",
+    "d3-blind-transfer-phone-refer.ami",
+    "e-attended-transfer-atxfer.ami",
+    "f-park-and-pickup.ami",
+    "g-busy-and-unavailable.ami",
+    "h-confbridge-801-join-leave.ami",
+    "k-originate-click-to-dial.ami",
+    "k2-originate-local-channel.ami",
+    "l-hold-unhold.ami",
+];
+
+/// The changes of transcript b from the caller's hang-up to the end.
+pub const B_HANGUP_CHANGES: [&str; 11] = [
+    "ext 201",
+    "ext 202",
+    "ext 202",
+    "ext 201",
+    "hangup 202 normal_clearing 202>201",
+    "ext 202",
+    "ext 201",
+    "ext 202",
+    "hangup 201 normal_clearing 201>202",
+    "ext 201",
+    "ext 201",
+];
+
 /// Fixed "now" of the model tests (shortly after the recordings).
 pub const NOW: i64 = 1_796_322_900_000;
 
@@ -161,6 +206,11 @@ pub fn convs(sb: &Switchboard, ext: &str) -> Vec<String> {
     let j = sb
         .extension_json(ext, NOW, PrivacyView::Clear)
         .expect("extension");
+    conv_lines(&j)
+}
+
+/// [`convs`] of an extension's (or trunk's) JSON.
+pub fn conv_lines(j: &serde_json::Value) -> Vec<String> {
     let st = |v: &serde_json::Value| {
         v.get("channelStatus")
             .and_then(|s| s.as_str())

@@ -6,7 +6,8 @@
 //! is replaced by the ActionID. Built in: `Login` (plain `cti`/`ctisecret`, or MD5 against
 //! the last `Challenge`), `Challenge` (`123456789`), `Ping`, `Logoff`; anything else is
 //! `Response: Error` / `Invalid/unknown command`. Tests can push bytes to live connections,
-//! drop them, or make new connections close before the banner.
+//! drop them, or make new connections close before the banner, right after it, or right
+//! after a successful login (a dying Asterisk, transcript j).
 
 use bytes::BytesMut;
 use futures::StreamExt;
@@ -53,6 +54,33 @@ struct State {
     conns: Vec<mpsc::UnboundedSender<Cmd>>,
     accepted: Vec<Instant>,
     close_on_accept: usize,
+    close_after_banner: usize,
+    close_after_login: usize,
+}
+
+/// When a new connection is closed by the fake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    BeforeBanner,
+    AfterBanner,
+    AfterLogin,
+    Served,
+}
+
+impl State {
+    /// The fate of the next accepted connection (counters are used up in that order).
+    fn next_fate(&mut self) -> Fate {
+        let take = |n: &mut usize| std::mem::replace(n, n.saturating_sub(1)) > 0;
+        if take(&mut self.close_on_accept) {
+            Fate::BeforeBanner
+        } else if take(&mut self.close_after_banner) {
+            Fate::AfterBanner
+        } else if take(&mut self.close_after_login) {
+            Fate::AfterLogin
+        } else {
+            Fate::Served
+        }
+    }
 }
 
 /// The fake server handle (cheap to clone).
@@ -133,8 +161,19 @@ impl FakeAmi {
     }
 
     /// Answers the k-th call of each action recorded in a transcript with the k-th recorded
-    /// answer (every `<<` body carrying that action's recorded ActionID).
+    /// answer (every `<<` body carrying that action's recorded ActionID); later calls get
+    /// no answer.
     pub fn answer_from_transcript(&self, records: &[Record]) {
+        self.answer_from_records(records, false);
+    }
+
+    /// Like [`FakeAmi::answer_from_transcript`], but calls after the last recorded one get
+    /// the last recorded answer again (a PBX whose state did not change).
+    pub fn answer_from_transcript_repeating(&self, records: &[Record]) {
+        self.answer_from_records(records, true);
+    }
+
+    fn answer_from_records(&self, records: &[Record], repeat: bool) {
         let mut queues: HashMap<String, VecDeque<Vec<Answer>>> = HashMap::new();
         for r in records.iter().filter(|r| r.direction == Direction::Sent) {
             let text = String::from_utf8_lossy(&r.bytes);
@@ -169,7 +208,14 @@ impl FakeAmi {
         for (name, queue) in queues {
             let queue = Mutex::new(queue);
             self.on(&name, move |_| {
-                queue.lock().expect("queue").pop_front().unwrap_or_default()
+                let mut q = queue.lock().expect("queue");
+                match q.pop_front() {
+                    Some(last) if repeat && q.is_empty() => {
+                        q.push_back(last.clone());
+                        last
+                    }
+                    next => next.unwrap_or_default(),
+                }
             });
         }
     }
@@ -193,6 +239,16 @@ impl FakeAmi {
         self.lock().close_on_accept = n;
     }
 
+    /// The next `n` accepted connections get the banner and are then closed.
+    pub fn close_next_after_banner(&self, n: usize) {
+        self.lock().close_after_banner = n;
+    }
+
+    /// The next `n` accepted connections are closed right after a successful login answer.
+    pub fn close_next_after_login(&self, n: usize) {
+        self.lock().close_after_login = n;
+    }
+
     /// Every action received so far, in order (with ActionIDs).
     pub fn received(&self) -> Vec<Frame> {
         self.lock().received.clone()
@@ -209,6 +265,12 @@ impl FakeAmi {
     /// Virtual times at which connections were accepted.
     pub fn accept_times(&self) -> Vec<Instant> {
         self.lock().accepted.clone()
+    }
+
+    /// Milliseconds between consecutive accepted connections.
+    pub fn accept_gaps_ms(&self) -> Vec<u128> {
+        let t = self.accept_times();
+        t.windows(2).map(|w| (w[1] - w[0]).as_millis()).collect()
     }
 
     /// Waits until `pred` holds on the received actions.
@@ -230,29 +292,29 @@ impl FakeAmi {
 
     fn accepted(&self, sock: TcpStream) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let close = {
+        let fate = {
             let mut st = self.lock();
             st.accepted.push(Instant::now());
-            let close = st.close_on_accept > 0;
-            st.close_on_accept = st.close_on_accept.saturating_sub(1);
-            if !close {
+            let fate = st.next_fate();
+            if fate != Fate::BeforeBanner {
                 st.conns.push(tx);
             }
-            close
+            fate
         };
         self.changed.notify_waiters();
-        if !close {
-            tokio::spawn(self.clone().serve(sock, rx));
+        if fate != Fate::BeforeBanner {
+            tokio::spawn(self.clone().serve(sock, rx, fate));
         }
     }
 
-    async fn serve(self, sock: TcpStream, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+    async fn serve(self, sock: TcpStream, mut rx: mpsc::UnboundedReceiver<Cmd>, fate: Fate) {
         let (read, mut write) = sock.into_split();
         let mut frames = FramedRead::new(read, AmiCodec::new());
         if write
             .write_all(format!("{BANNER}\r\n").as_bytes())
             .await
             .is_err()
+            || fate == Fate::AfterBanner
         {
             return;
         }
@@ -264,7 +326,10 @@ impl FakeAmi {
                 },
                 msg = frames.next() => match msg {
                     Some(Ok(AmiMessage::Frame(f))) => {
+                        let login = f.get_or_empty("Action").eq_ignore_ascii_case("Login");
                         let (bytes, close) = self.answer(f);
+                        let accepted = login && String::from_utf8_lossy(&bytes).contains("Response: Success");
+                        let close = close || (accepted && fate == Fate::AfterLogin);
                         if close {
                             let _ = write.write_all(&bytes).await;
                             return;

@@ -52,3 +52,14 @@ pub async fn until_connected(rx: &mut UnboundedReceiver<AmiNotice>) -> String {
 pub fn quiet() -> slog::Logger {
     slog::Logger::root(slog::Discard, slog::o!())
 }
+
+/// Each gap (ms) is within ±50 % of its un-jittered base, and there is one gap per base.
+pub fn assert_jittered(gaps: &[u128], bases: &[u128]) {
+    assert_eq!(gaps.len(), bases.len(), "{gaps:?}");
+    for (gap, base) in gaps.iter().zip(bases) {
+        assert!(
+            *gap >= base / 2 && *gap <= base * 3 / 2,
+            "{gap} ms for base {base} ms"
+        );
+    }
+}

@@ -4,7 +4,8 @@ use super::settings::BackoffSettings;
 use rand::Rng;
 use std::time::Duration;
 
-/// Produces the delay before each reconnect attempt; `reset` after a successful login.
+/// Produces the delay before each reconnect attempt; `reset` once a connection has stayed
+/// up for `stable_after`.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     settings: BackoffSettings,

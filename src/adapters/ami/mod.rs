@@ -9,6 +9,7 @@
 pub mod action;
 pub mod ami_pbx;
 pub mod backoff;
+pub mod classify;
 pub mod client;
 pub mod codec;
 pub mod error;

@@ -15,7 +15,8 @@ pub enum AuthMethod {
 }
 
 /// Exponential reconnect delay: `initial` doubling (`factor`) up to `max`, each delay
-/// multiplied by a random factor in `[1 - jitter, 1 + jitter]`.
+/// multiplied by a random factor in `[1 - jitter, 1 + jitter]`; back to `initial` only
+/// after a connection stayed up for `stable_after`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackoffSettings {
     /// First delay (1 s).
@@ -26,6 +27,9 @@ pub struct BackoffSettings {
     pub factor: f64,
     /// Relative jitter, 0.0–1.0 (0.5 = ±50 %).
     pub jitter: f64,
+    /// How long a logged-in connection must stay up before the delay goes back to
+    /// `initial` (10 s): a PBX that accepts the login and then resets keeps backing off.
+    pub stable_after: Duration,
 }
 
 impl Default for BackoffSettings {
@@ -35,6 +39,7 @@ impl Default for BackoffSettings {
             max: Duration::from_secs(30),
             factor: 2.0,
             jitter: 0.5,
+            stable_after: Duration::from_secs(10),
         }
     }
 }

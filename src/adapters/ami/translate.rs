@@ -1,7 +1,9 @@
-//! AMI event frame → domain [`PbxEvent`]. Unknown or irrelevant events, list items
-//! (frames with an `ActionID`) and events missing a required header give `None`; nothing
-//! here panics on bad input.
+//! AMI event frame → domain [`PbxEvent`]. Irrelevant events, list items (frames with an
+//! `ActionID`), events missing a required header and events of unknown name give `None`
+//! (see [`super::classify`] for telling the unknown ones apart); nothing here panics on bad
+//! input.
 
+use super::classify::classify;
 use super::frame::Frame;
 use crate::domain::pbx_event::{
     ChannelInfo, ConfUserInfo, ContactInfo, ForwardKind, ParkedCallInfo, PbxEvent, QueueCallerInfo,
@@ -150,10 +152,12 @@ pub fn db_event(family: &str, key: &str, value: Option<&str>) -> Option<PbxEvent
 
 /// Translates one unsolicited AMI event.
 pub fn translate(f: &Frame) -> Option<PbxEvent> {
-    if f.action_id().is_some() {
-        return None;
-    }
-    let ev = f.event()?;
+    classify(f).into_event()
+}
+
+/// The domain event of event `ev` in frame `f`; `None` for a known event that gives none
+/// or lacks a header, and `None` with `unknown` set for an event name not handled here.
+pub(super) fn event_of(f: &Frame, ev: &str, unknown: &mut bool) -> Option<PbxEvent> {
     let info = || channel_info(f, "");
     Some(match ev {
         "Newchannel" => PbxEvent::ChannelCreated(info()?),
@@ -297,7 +301,10 @@ pub fn translate(f: &Frame) -> Option<PbxEvent> {
         "Reload" => PbxEvent::Reload {
             module: s(f, "Module"),
         },
-        _ => return None,
+        _ => {
+            *unknown = true;
+            return None;
+        }
     })
 }
 

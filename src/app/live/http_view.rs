@@ -9,7 +9,7 @@ use crate::domain::policy::{Forwarding, Privacy, PrivacyLevel};
 use crate::domain::switchboard::{PrivacyView, Switchboard};
 use crate::ports::clock::Clock;
 use serde_json::{Map, Value};
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
 /// [`SwitchboardView`] over the [`LiveModel`].
 pub struct LiveHttpView {
@@ -24,13 +24,8 @@ impl LiveHttpView {
     }
 
     fn read<T>(&self, f: impl FnOnce(&Switchboard, i64) -> T) -> T {
-        let sb = self
-            .model
-            .shared()
-            .switchboard
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        f(&sb, self.clock.now_ms())
+        let now = self.clock.now_ms();
+        self.model.read(|sb| f(sb, now))
     }
 }
 

@@ -2,12 +2,14 @@
 //! the publisher that turns its changes into socket.io events, and the views and hooks
 //! through which the HTTP, socket and operations adapters see it.
 
+pub mod link_stats;
 pub mod model;
 pub mod pbx_link;
 pub mod publisher;
 pub mod reload_notice;
 
-pub use model::LiveModel;
+pub use link_stats::LinkStats;
+pub use model::{ChangeObserver, LiveModel};
 pub use publisher::BroadcastSink;
 pub mod hooks;
 pub mod http_view;

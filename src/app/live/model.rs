@@ -12,12 +12,19 @@ use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::Clock;
 use std::sync::{Arc, Mutex, PoisonError, RwLockWriteGuard};
 
+/// Sees every batch of changes the model applied, after it was published (tests, metrics).
+pub trait ChangeObserver: Send + Sync {
+    /// Called once per applied event or effect, with the changes it caused (maybe none).
+    fn observe(&self, changes: &[Change]);
+}
+
 /// The switchboard and its publisher.
 pub struct LiveModel {
     shared: SharedModel,
     clock: Arc<dyn Clock>,
     sink: Arc<dyn BroadcastSink>,
     presence: Mutex<PresenceMemory>,
+    observer: Option<Arc<dyn ChangeObserver>>,
 }
 
 impl LiveModel {
@@ -28,7 +35,14 @@ impl LiveModel {
             clock,
             sink,
             presence: Mutex::new(PresenceMemory::default()),
+            observer: None,
         }
+    }
+
+    /// The same model, also telling `observer` every batch of changes.
+    pub fn with_observer(mut self, observer: Arc<dyn ChangeObserver>) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// The shared switchboard and users (for read views).
@@ -76,6 +90,9 @@ impl LiveModel {
         for b in &out {
             self.sink.send(b);
         }
+        if let Some(o) = &self.observer {
+            o.observe(&changes);
+        }
         changes
     }
 
@@ -84,12 +101,18 @@ impl LiveModel {
         self.sink.send(broadcast);
     }
 
-    /// Counts: (extensions, queues, trunks, parkings, channels).
-    pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
-        self.shared
+    /// Runs `f` on the switchboard under its read lock.
+    pub fn read<T>(&self, f: impl FnOnce(&Switchboard) -> T) -> T {
+        let sb = self
+            .shared
             .switchboard
             .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .counts()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&sb)
+    }
+
+    /// Counts: (extensions, queues, trunks, parkings, channels).
+    pub fn counts(&self) -> (usize, usize, usize, usize, usize) {
+        self.read(Switchboard::counts)
     }
 }

@@ -8,19 +8,23 @@
 //!
 //! Clients get only the entities that differ after any load, then `serverReloaded` when
 //! [`ReloadNotice`] says the load followed an Asterisk restart or reload.
+//!
+//! Events of a name the adapter does not know are dropped, counted in [`LinkStats`] and
+//! logged at debug level.
 
+use super::link_stats::LinkStats;
 use super::model::LiveModel;
 use super::reload_notice::{LoadCause, ReloadNotice};
 use crate::adapters::ami::action::{Action, Expect};
+use crate::adapters::ami::classify::{classify, Translation};
 use crate::adapters::ami::client::{AmiClient, AmiNotice};
 use crate::adapters::ami::frame::Frame;
 use crate::adapters::ami::snapshot::{build_snapshot, conference_actions, list_actions};
-use crate::adapters::ami::translate::translate;
 use crate::adapters::push::Broadcast;
 use crate::domain::change::Change;
 use crate::domain::pbx_event::{PbxEvent, Snapshot};
 use futures::future::join_all;
-use slog::{info, warn, Logger};
+use slog::{debug, info, warn, Logger};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,12 +87,13 @@ pub async fn load_snapshot(client: &AmiClient) -> Result<Snapshot, LoadError> {
     Ok(build_snapshot(&items))
 }
 
-/// Runs the link until `shutdown` or until the notice stream ends.
+/// Runs the link until `shutdown` or until the notice stream ends, counting in `stats`.
 pub async fn run(
     client: AmiClient,
     mut notices: UnboundedReceiver<AmiNotice>,
     model: Arc<LiveModel>,
     ready: Arc<AtomicBool>,
+    stats: Arc<LinkStats>,
     log: Logger,
     shutdown: CancellationToken,
 ) {
@@ -115,9 +120,16 @@ pub async fn run(
                 warn!(log, "AMI disconnected; state frozen until reconnect"; "reason" => reason);
             }
             AmiNotice::Event(frame) => {
-                let Some(event) = translate(&frame) else {
-                    continue;
+                let event = match classify(&frame) {
+                    Translation::Event(event) => event,
+                    Translation::Ignored => continue,
+                    Translation::Unknown { name } => {
+                        let total = stats.count_unknown();
+                        debug!(log, "unknown AMI event dropped"; "event" => name, "unknown_total" => total);
+                        continue;
+                    }
                 };
+                stats.count_applied();
                 let greeting = !greeted && matches!(event, PbxEvent::FullyBooted);
                 greeted |= greeting;
                 if matches!(event, PbxEvent::Shutdown { .. }) {

@@ -59,7 +59,7 @@ pub(super) async fn run(
         };
         match opened {
             Ok(Ok(session)) => {
-                backoff.reset();
+                let logged_in = tokio::time::Instant::now();
                 info!(log, "AMI logged in"; "banner" => &session.banner);
                 let _ = notices.send(AmiNotice::Connected {
                     banner: session.banner.clone(),
@@ -80,7 +80,13 @@ pub(super) async fn run(
                 match end {
                     End::ShutDown => return,
                     End::Lost(reason) => {
-                        warn!(log, "AMI connection lost"; "reason" => &reason);
+                        let up = logged_in.elapsed();
+                        // Only a connection that stayed up earns a fresh 1 s delay: a dying
+                        // PBX that accepts the login and resets at once keeps backing off.
+                        if up >= settings.backoff.stable_after {
+                            backoff.reset();
+                        }
+                        warn!(log, "AMI connection lost"; "reason" => &reason, "up_ms" => up.as_millis() as u64);
                         let _ = notices.send(AmiNotice::Disconnected { reason });
                     }
                 }
