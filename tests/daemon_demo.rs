@@ -1,8 +1,12 @@
 //! The whole daemon in `--demo` mode (simulated PBX over real AMI, REST, operations) driven
 //! over HTTP as a client would: login, reads, a click-to-call, its hang-up, and errors.
+//! Unlike `support/daemon.rs` (used by the push tests), the settings come from the command
+//! line through `Cli` and `Settings::resolve`, exactly as the binary builds them.
 
 use clap::Parser;
-use hmac::{Hmac, Mac};
+#[path = "support/daemon.rs"]
+mod daemon;
+
 use nethcti_server::adapters::logging;
 use nethcti_server::app::run::{start, Running};
 use nethcti_server::app::{Cli, Settings};
@@ -82,9 +86,7 @@ impl Demo {
             .expect("WWW-Authenticate")
             .to_owned();
         let nonce = www.strip_prefix("Digest ").expect("Digest nonce");
-        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(password.as_bytes()).expect("key");
-        mac.update(format!("{user}:{password}:{nonce}").as_bytes());
-        format!("{user}:{}", hex::encode(mac.finalize().into_bytes()))
+        format!("{user}:{}", daemon::token_of(user, password, nonce))
     }
 
     async fn get(&self, auth: &str, path: &str) -> (u16, Value) {
