@@ -24,7 +24,7 @@ use crate::domain::pbx_event::PbxEvent;
 use channel::Chan;
 use conference::Conference;
 use extension::Extension;
-use fast_hash::FastMap;
+use fast_hash::{FastMap, FastSet};
 use parking::Parking;
 pub use privacy::PrivacyView;
 use queue::Queue;
@@ -52,6 +52,8 @@ pub struct Switchboard {
     trunk_by_ctx: FastMap<String, String>,
     conf_code: String,
     extens: BTreeMap<String, Extension>,
+    /// Keys of `extens`, hashed: the per-event "is this a tracked extension" test.
+    exten_set: FastSet<String>,
     trunks: BTreeMap<String, Trunk>,
     queues: BTreeMap<String, Queue>,
     parkings: BTreeMap<String, Parking>,
@@ -120,7 +122,7 @@ impl Switchboard {
             return None;
         }
         let e = channel::chan_exten(name);
-        if self.extens.contains_key(e) {
+        if self.exten_set.contains(e) {
             Some(Owner::Exten(e.to_owned()))
         } else if self.ast.trunks.contains_key(e) {
             Some(Owner::Trunk(e.to_owned()))
@@ -131,7 +133,7 @@ impl Switchboard {
 
     /// True when `e` is a tracked extension.
     pub fn is_extension(&self, e: &str) -> bool {
-        self.extens.contains_key(e)
+        self.exten_set.contains(e)
     }
 
     /// The extension entity.

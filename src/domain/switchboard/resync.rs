@@ -167,6 +167,7 @@ impl Switchboard {
                 e.status = "offline";
             }
         }
+        self.exten_set = extens.keys().cloned().collect();
         self.extens = extens;
     }
 
