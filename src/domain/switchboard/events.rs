@@ -2,6 +2,7 @@
 
 use super::channel::{chan_exten, is_helper, Chan, NameBuf};
 use super::conference::{ConfUser, Conference};
+use super::dial_links::Link;
 use super::extension::{device_state_status, split_forward};
 use super::parking::ParkedCaller;
 use super::queue::{member_id, QueueMember, WaitingCaller};
@@ -85,6 +86,7 @@ impl Switchboard {
     fn remove_chan(&mut self, name: &str) -> Option<Chan> {
         let c = self.chans.remove(name);
         if let Some(c) = &c {
+            self.unindex_links(name, c);
             if let Some(b) = &c.bridge {
                 self.unlink_bridge(b, name);
             }
@@ -387,7 +389,10 @@ impl Switchboard {
         c.owner = self.owner_of(new);
         let bridge = c.bridge.clone();
         let seq = c.seq;
-        self.chans.insert(new.to_owned(), c);
+        self.index_links(new, &c);
+        if let Some(prev) = self.chans.insert(new.to_owned(), c) {
+            self.unindex_links(new, &prev);
+        }
         if let Some(b) = bridge {
             self.bridges.entry(b).or_default().push(new.to_owned());
         }
@@ -397,13 +402,7 @@ impl Switchboard {
             let chans = &self.chans;
             v.sort_by_key(|n| chans.get(n).map(|c| c.seq).unwrap_or(seq));
         }
-        for c in self.chans.values_mut() {
-            for r in [&mut c.dialer, &mut c.dialed] {
-                if r.as_deref() == Some(old) {
-                    *r = Some(new.to_owned());
-                }
-            }
-        }
+        self.relink(old, new);
         self.touch(new, out);
     }
 
@@ -427,12 +426,8 @@ impl Switchboard {
                 .is_some()
                 .then(|| (ci.caller_num.clone(), ci.caller_name.clone()));
             self.upsert(ci);
-            if let Some(c) = self.chans.get_mut(&cname) {
-                c.dialed = Some(dname.clone());
-            }
-            if let Some(d) = self.chans.get_mut(&dname) {
-                d.dialer = Some(cname.clone());
-            }
+            self.set_link(&cname, Link::Dialed, dname.clone());
+            self.set_link(&dname, Link::Dialer, cname.clone());
             if let (Some((de, dest_uid)), Some((num, name))) = (ringing, caller_id) {
                 out.insert(
                     0,

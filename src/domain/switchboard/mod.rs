@@ -9,6 +9,7 @@
 pub mod channel;
 pub mod conference;
 pub mod conversation;
+mod dial_links;
 pub mod events;
 pub mod extension;
 pub mod fast_hash;
@@ -61,6 +62,8 @@ pub struct Switchboard {
     chans: FastMap<String, Chan>,
     by_owner: FastMap<String, Vec<String>>,
     bridges: FastMap<String, Vec<String>>,
+    /// Channel name -> channels whose `dialer`/`dialed` name it (see `dial_links`).
+    dial_refs: FastMap<String, Vec<String>>,
     recording: FastMap<String, String>,
     seq: u64,
     shutdown_seen: bool,

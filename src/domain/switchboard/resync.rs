@@ -304,6 +304,7 @@ impl Switchboard {
                 }
             }
         }
+        self.reindex_links();
     }
 
     fn rebuild_queues(&mut self, s: &Snapshot, now_ms: i64) {
