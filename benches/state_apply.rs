@@ -1,5 +1,9 @@
 //! Switchboard throughput: a synthetic stream on 1,000 extensions with 200 concurrent
-//! calls, and the initial load of a 5,000-extension PBX from its list replies.
+//! calls (and 5,000 / 1,000 to show the per-event cost is flat), and the initial load of a
+//! 5,000-extension PBX from its list replies.
+//!
+//! The input batch is cloned outside the timed part; `thread_cpu` variants report CPU time
+//! of the benchmarking thread, which other jobs on a shared machine cannot inflate.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use nethcti_server::adapters::ami::frame::Frame;
@@ -8,6 +12,8 @@ use nethcti_server::domain::directory::{AstObjects, Users};
 use nethcti_server::domain::pbx_event::{ChannelInfo, PbxEvent};
 use nethcti_server::domain::switchboard::Switchboard;
 use serde_json::{json, Map, Value};
+use std::hint::black_box;
+use std::time::Duration;
 
 const NOW: i64 = 1_796_322_900_000;
 
@@ -100,7 +106,7 @@ fn info(name: &str, uid: &str, linked: &str, state: u8, num: &str, peer: &str) -
     }
 }
 
-/// 200 calls set up (all concurrent), then torn down: 11 events per call.
+/// `calls` calls set up (all concurrent), then torn down: 11 events per call.
 fn call_stream(calls: usize, first_ext: usize) -> Vec<PbxEvent> {
     let mut setup = Vec::new();
     let mut teardown = Vec::new();
@@ -153,26 +159,74 @@ fn call_stream(calls: usize, first_ext: usize) -> Vec<PbxEvent> {
     setup
 }
 
-fn bench_apply(c: &mut Criterion) {
-    let n = 1_000;
+/// CPU time consumed by the calling thread.
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// A switchboard with `n` registered extensions (and no call), as after the initial load.
+fn loaded(n: usize) -> Switchboard {
     let mut sb = Switchboard::new(&users(n), &ast(), "xxx");
     let snap = build_snapshot(&list_replies(n, 0));
     sb.apply(PbxEvent::Snapshot(Box::new(snap)), NOW);
-    let events = call_stream(200, 10_000);
+    sb
+}
+
+/// Applies a batch; every change list is handed to `black_box` so nothing is skipped.
+#[inline(never)]
+fn apply_all(sb: &mut Switchboard, evs: Vec<PbxEvent>) -> usize {
+    let mut n = 0;
+    for e in evs {
+        let ch = sb.apply(e, NOW);
+        n += ch.len();
+        black_box(ch);
+    }
+    n
+}
+
+/// One scale point: `wall` (criterion's clock, the clone of the input batch in the untimed
+/// setup) and `thread_cpu` (thread CPU time around the apply loop only).
+fn bench_point(c: &mut Criterion, ext: usize, calls: usize) {
+    let mut sb = loaded(ext);
+    let events = call_stream(calls, 10_000);
     let mut g = c.benchmark_group("state_apply");
     g.throughput(Throughput::Elements(events.len() as u64));
-    g.bench_function("1000_ext_200_concurrent_calls", |bch| {
+    g.bench_function(format!("{ext}_ext_{calls}_concurrent_calls"), |bch| {
         bch.iter_batched(
             || events.clone(),
-            |evs| {
-                let mut n = 0;
-                for e in evs {
-                    n += sb.apply(e, NOW).len();
-                }
-                n
-            },
+            |evs| apply_all(&mut sb, evs),
             BatchSize::LargeInput,
         )
+    });
+    g.bench_function(
+        format!("{ext}_ext_{calls}_concurrent_calls/thread_cpu"),
+        |bch| {
+            bch.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let evs = events.clone();
+                    let start = thread_cpu();
+                    black_box(apply_all(&mut sb, evs));
+                    total += thread_cpu().saturating_sub(start);
+                }
+                total
+            })
+        },
+    );
+    g.finish();
+}
+
+fn bench_apply(c: &mut Criterion) {
+    bench_point(c, 1_000, 200);
+    // Scaling: 5x the extensions and live calls; the per-event cost must stay flat.
+    bench_point(c, 5_000, 1_000);
+    // What the untimed setup costs: cloning the 2,200-event input batch.
+    let events = call_stream(200, 10_000);
+    let mut g = c.benchmark_group("state_apply_input");
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("clone_2200_events", |bch| {
+        bch.iter(|| black_box(events.clone()))
     });
     g.finish();
 }

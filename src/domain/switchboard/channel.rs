@@ -66,9 +66,10 @@ pub fn state_name(s: u8) -> &'static str {
 
 /// Extension part of a channel name: between the first `/` and the last `-`.
 pub fn chan_exten(name: &str) -> &str {
-    let start = name.find('/').map(|i| i + 1).unwrap_or(0);
+    // Both separators are ASCII, so byte positions are char boundaries.
+    let start = name.bytes().position(|b| b == b'/').map_or(0, |i| i + 1);
     let rest = &name[start..];
-    match rest.rfind('-') {
+    match rest.bytes().rposition(|b| b == b'-') {
         Some(i) => &rest[..i],
         None => rest,
     }
@@ -76,7 +77,53 @@ pub fn chan_exten(name: &str) -> &str {
 
 /// Channels that never own a conversation (Local legs, `@from…` helpers).
 pub fn is_helper(name: &str) -> bool {
-    name.contains("Local") || name.contains("@from")
+    contains(name.as_bytes(), b"Local") || contains(name.as_bytes(), b"@from")
+}
+
+/// Substring test for short haystacks: `memchr` on the first byte, then a prefix compare.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, _)) = needle.split_first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, hay).any(|i| hay[i..].starts_with(needle))
+}
+
+/// A channel name copied onto the stack (the heap only past 64 bytes), so a handler can
+/// keep using the name after moving the event's [`ChannelInfo`] into the table.
+pub(super) struct NameBuf {
+    buf: [u8; 64],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl NameBuf {
+    /// Copies `s`.
+    pub(super) fn new(s: &str) -> Self {
+        let mut buf = [0u8; 64];
+        if s.len() <= buf.len() {
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            NameBuf {
+                buf,
+                len: s.len(),
+                heap: None,
+            }
+        } else {
+            NameBuf {
+                buf,
+                len: 0,
+                heap: Some(s.to_owned()),
+            }
+        }
+    }
+
+    /// The name.
+    pub(super) fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(h) => h,
+            // Copied whole from a `str`: always valid UTF-8.
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,5 +140,12 @@ mod tests {
         );
         assert_eq!(chan_exten("garbage"), "garbage");
         assert!(is_helper("Local/caller@cti-helpers-00000001;2"));
+        assert!(is_helper("PJSIP/201@from-internal-1"));
+        assert!(!is_helper("PJSIP/Loca-1"));
+        assert!(!is_helper("PJSIP/201-00000001"));
+        assert_eq!(chan_exten("PJSIP/ünï-1"), "ünï");
+        let long = format!("PJSIP/{}-1", "9".repeat(100));
+        assert_eq!(NameBuf::new(&long).as_str(), long);
+        assert_eq!(NameBuf::new("PJSIP/201-1").as_str(), "PJSIP/201-1");
     }
 }

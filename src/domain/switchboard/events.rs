@@ -1,7 +1,8 @@
 //! Incremental application of PBX events (everything but snapshots).
 
-use super::channel::{chan_exten, Chan};
+use super::channel::{chan_exten, is_helper, Chan, NameBuf};
 use super::conference::{ConfUser, Conference};
+use super::dial_links::Link;
 use super::extension::{device_state_status, split_forward};
 use super::parking::ParkedCaller;
 use super::queue::{member_id, QueueMember, WaitingCaller};
@@ -36,10 +37,12 @@ impl Switchboard {
         self.seq += 1;
         let owner = self.owner_of(&name);
         if let Some(Owner::Exten(o) | Owner::Trunk(o)) = &owner {
-            self.by_owner
-                .entry(o.clone())
-                .or_default()
-                .push(name.clone());
+            match self.by_owner.get_mut(o.as_str()) {
+                Some(v) => v.push(name.clone()),
+                None => {
+                    self.by_owner.insert(o.clone(), vec![name.clone()]);
+                }
+            }
         }
         self.chans.insert(
             name,
@@ -64,60 +67,71 @@ impl Switchboard {
         let Some(b) = self.chans.get_mut(name).and_then(|c| c.bridge.take()) else {
             return;
         };
-        if let Some(m) = self.bridges.get_mut(&b) {
+        self.unlink_bridge(&b, name);
+    }
+
+    /// Drops `name` from the members of bridge `b` (and the bridge when it empties).
+    fn unlink_bridge(&mut self, b: &str, name: &str) {
+        if let Some(m) = self.bridges.get_mut(b) {
             m.retain(|x| x != name);
             if m.is_empty() {
-                self.bridges.remove(&b);
+                self.bridges.remove(b);
             }
         }
     }
 
-    fn remove_chan(&mut self, name: &str) {
-        self.leave_bridge(name);
-        let owner = self.chans.get(name).and_then(|c| c.owner.clone());
-        if let Some(Owner::Exten(o) | Owner::Trunk(o)) = owner {
-            if let Some(v) = self.by_owner.get_mut(&o) {
-                v.retain(|x| x != name);
-                if v.is_empty() {
-                    self.by_owner.remove(&o);
+    /// Removes a channel and its index entries; returns it (with its `bridge` still set).
+    /// An owner's emptied channel list is kept: owners are configured extensions and
+    /// trunks (a bounded set), and their next call then reuses the list.
+    fn remove_chan(&mut self, name: &str) -> Option<Chan> {
+        let c = self.chans.remove(name);
+        if let Some(c) = &c {
+            self.unindex_links(name, c);
+            if let Some(b) = &c.bridge {
+                self.unlink_bridge(b, name);
+            }
+            if let Some(Owner::Exten(o) | Owner::Trunk(o)) = &c.owner {
+                if let Some(v) = self.by_owner.get_mut(o.as_str()) {
+                    v.retain(|x| x != name);
                 }
             }
         }
-        self.chans.remove(name);
         if !self.recording.is_empty() {
             self.recording.retain(|id, _| !id.contains(name));
         }
+        c
     }
 
     /// State / caller id / connected line: pairing is unchanged, so the owners before and
     /// after are the same — one touch when something actually changed.
     fn channel_event(&mut self, info: ChannelInfo, out: &mut Vec<Change>) {
-        let name = info.channel.clone();
+        let name = NameBuf::new(&info.channel);
         if self.upsert(info) {
-            self.touch(&name, out);
+            self.touch(name.as_str(), out);
         }
     }
 
     pub(super) fn apply_into(&mut self, ev: PbxEvent, now_ms: i64, out: &mut Vec<Change>) {
         match ev {
             PbxEvent::ChannelCreated(info) => {
-                let name = info.channel.clone();
+                let name = NameBuf::new(&info.channel);
                 self.upsert(info);
-                self.touch(&name, out);
+                self.touch(name.as_str(), out);
             }
             PbxEvent::ChannelState(info)
             | PbxEvent::CallerId(info)
             | PbxEvent::ConnectedLine(info) => self.channel_event(info, out),
             PbxEvent::ChannelApp { info, application } => {
-                let name = info.channel.clone();
+                let name = NameBuf::new(&info.channel);
+                let name = name.as_str();
                 let conf = application.eq_ignore_ascii_case("ConfBridge");
-                let was = self.chans.get(&name).map(|c| c.in_conference);
+                let was = self.chans.get(name).map(|c| c.in_conference);
                 self.upsert(info);
                 if was != Some(conf) {
-                    if let Some(c) = self.chans.get_mut(&name) {
+                    if let Some(c) = self.chans.get_mut(name) {
                         c.in_conference = conf;
                     }
-                    self.touch(&name, out);
+                    self.touch(name, out);
                 }
             }
             PbxEvent::ChannelRenamed { old, new } => self.rename(&old, &new, out),
@@ -125,11 +139,12 @@ impl Switchboard {
             PbxEvent::DialEnd { .. } => {}
             PbxEvent::BridgeEnter { bridge, info } => self.bridge_enter(bridge, info, out),
             PbxEvent::BridgeLeave { info, .. } => {
-                let name = info.channel.clone();
-                self.touch(&name, out);
+                let name = NameBuf::new(&info.channel);
+                let name = name.as_str();
+                self.touch(name, out);
                 self.upsert(info);
-                self.leave_bridge(&name);
-                self.touch(&name, out);
+                self.leave_bridge(name);
+                self.touch(name, out);
             }
             PbxEvent::Hangup { info, cause } => self.hangup(info, cause, out),
             PbxEvent::Hold(info) => self.set_hold(&info.channel, "onhold", out),
@@ -364,15 +379,20 @@ impl Switchboard {
 
     fn rename(&mut self, old: &str, new: &str, out: &mut Vec<Change>) {
         self.touch(old, out);
-        let Some(mut c) = self.chans.get(old).cloned() else {
+        if !self.chans.contains_key(old) {
+            return;
+        }
+        let Some(mut c) = self.remove_chan(old) else {
             return;
         };
-        self.remove_chan(old);
         c.info.channel = new.to_owned();
         c.owner = self.owner_of(new);
         let bridge = c.bridge.clone();
         let seq = c.seq;
-        self.chans.insert(new.to_owned(), c);
+        self.index_links(new, &c);
+        if let Some(prev) = self.chans.insert(new.to_owned(), c) {
+            self.unindex_links(new, &prev);
+        }
         if let Some(b) = bridge {
             self.bridges.entry(b).or_default().push(new.to_owned());
         }
@@ -382,13 +402,7 @@ impl Switchboard {
             let chans = &self.chans;
             v.sort_by_key(|n| chans.get(n).map(|c| c.seq).unwrap_or(seq));
         }
-        for c in self.chans.values_mut() {
-            for r in [&mut c.dialer, &mut c.dialed] {
-                if r.as_deref() == Some(old) {
-                    *r = Some(new.to_owned());
-                }
-            }
-        }
+        self.relink(old, new);
         self.touch(new, out);
     }
 
@@ -399,21 +413,22 @@ impl Switchboard {
         out: &mut Vec<Change>,
     ) {
         let dname = dest.channel.clone();
-        let dest_uid = dest.uniqueid.clone();
+        // The ringing extension, when the destination is one (and there is a caller).
+        let ringing = (caller.is_some() && !is_helper(&dname))
+            .then(|| chan_exten(&dname))
+            .filter(|de| self.is_extension(de))
+            .map(|de| (de.to_owned(), dest.uniqueid.clone()));
         self.upsert(dest);
         if let Some(ci) = caller {
             let cname = ci.channel.clone();
             self.touch(&cname, out);
-            let (num, name) = (ci.caller_num.clone(), ci.caller_name.clone());
+            let caller_id = ringing
+                .is_some()
+                .then(|| (ci.caller_num.clone(), ci.caller_name.clone()));
             self.upsert(ci);
-            if let Some(c) = self.chans.get_mut(&cname) {
-                c.dialed = Some(dname.clone());
-            }
-            if let Some(d) = self.chans.get_mut(&dname) {
-                d.dialer = Some(cname.clone());
-            }
-            let de = chan_exten(&dname).to_owned();
-            if self.extens.contains_key(&de) && !super::channel::is_helper(&dname) {
+            self.set_link(&cname, Link::Dialed, dname.clone());
+            self.set_link(&dname, Link::Dialer, cname.clone());
+            if let (Some((de, dest_uid)), Some((num, name))) = (ringing, caller_id) {
                 out.insert(
                     0,
                     Change::Dialing(DialingInfo {
@@ -433,9 +448,11 @@ impl Switchboard {
     }
 
     fn bridge_enter(&mut self, bridge: String, info: ChannelInfo, out: &mut Vec<Change>) {
-        let name = info.channel.clone();
-        let conn = ConnectedInfo {
-            num1: chan_exten(&name).to_owned(),
+        let name = NameBuf::new(&info.channel);
+        let name = name.as_str();
+        // Local helper legs never belong to a user: no connected event for them.
+        let conn = (!is_helper(name)).then(|| ConnectedInfo {
+            num1: chan_exten(name).to_owned(),
             num2: info.connected_num.clone(),
             direction: if info.uniqueid == info.linkedid {
                 "out"
@@ -445,21 +462,25 @@ impl Switchboard {
             uniqueid: info.uniqueid.clone(),
             linkedid: info.linkedid.clone(),
             through_trunk: false,
-        };
-        self.touch(&name, out);
+        });
+        let member = info.channel.clone();
+        self.touch(name, out);
         self.upsert(info);
-        self.leave_bridge(&name);
-        if let Some(c) = self.chans.get_mut(&name) {
-            c.bridge = Some(bridge.clone());
+        self.leave_bridge(name);
+        match self.bridges.get_mut(bridge.as_str()) {
+            Some(m) => m.push(member),
+            None => {
+                self.bridges.insert(bridge.clone(), vec![member]);
+            }
         }
-        self.bridges.entry(bridge).or_default().push(name.clone());
-        self.touch(&name, out);
-        // Local helper legs never belong to a user: no connected event for them.
-        if super::channel::is_helper(&name) {
+        if let Some(c) = self.chans.get_mut(name) {
+            c.bridge = Some(bridge);
+        }
+        self.touch(name, out);
+        let Some(conn) = conn else {
             return;
-        }
-        let through_trunk =
-            !(self.extens.contains_key(&conn.num1) && self.extens.contains_key(&conn.num2));
+        };
+        let through_trunk = !(self.is_extension(&conn.num1) && self.is_extension(&conn.num2));
         out.push(Change::Connected(ConnectedInfo {
             through_trunk,
             ..conn
@@ -467,19 +488,23 @@ impl Switchboard {
     }
 
     fn hangup(&mut self, info: ChannelInfo, cause: u32, out: &mut Vec<Change>) {
-        let name = info.channel.clone();
-        let ext = chan_exten(&name).to_owned();
-        if self.extens.contains_key(&ext) && !super::channel::is_helper(&name) {
+        let ChannelInfo {
+            channel: name,
+            caller_num,
+            connected_num,
+            ..
+        } = info;
+        let ext = chan_exten(&name);
+        if self.is_extension(ext) && !is_helper(&name) {
             out.push(Change::ExtensionHangup(HangupInfo {
                 cause: cause_name(cause),
-                caller_num: info.caller_num.clone(),
-                channel_exten: ext,
-                called_num: info.connected_num.clone(),
+                caller_num,
+                channel_exten: ext.to_owned(),
+                called_num: connected_num,
             }));
         }
         self.touch(&name, out);
-        let queue = self.chans.get(&name).and_then(|c| c.queue.clone());
-        self.remove_chan(&name);
+        let queue = self.remove_chan(&name).and_then(|c| c.queue);
         if let Some(q) = queue {
             if self.remove_waiting(&q, &name) {
                 out.push(Change::QueueChanged(q));
@@ -539,7 +564,7 @@ impl Switchboard {
     }
 
     pub(super) fn member_allowed(&self, queue: &str, member: &str, membership: &str) -> bool {
-        self.extens.contains_key(member)
+        self.is_extension(member)
             && (membership == "static"
                 || self
                     .ast

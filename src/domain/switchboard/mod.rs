@@ -9,6 +9,7 @@
 pub mod channel;
 pub mod conference;
 pub mod conversation;
+mod dial_links;
 pub mod events;
 pub mod extension;
 pub mod fast_hash;
@@ -24,7 +25,7 @@ use crate::domain::pbx_event::PbxEvent;
 use channel::Chan;
 use conference::Conference;
 use extension::Extension;
-use fast_hash::FastMap;
+use fast_hash::{FastMap, FastSet};
 use parking::Parking;
 pub use privacy::PrivacyView;
 use queue::Queue;
@@ -52,6 +53,8 @@ pub struct Switchboard {
     trunk_by_ctx: FastMap<String, String>,
     conf_code: String,
     extens: BTreeMap<String, Extension>,
+    /// Keys of `extens`, hashed: the per-event "is this a tracked extension" test.
+    exten_set: FastSet<String>,
     trunks: BTreeMap<String, Trunk>,
     queues: BTreeMap<String, Queue>,
     parkings: BTreeMap<String, Parking>,
@@ -59,6 +62,8 @@ pub struct Switchboard {
     chans: FastMap<String, Chan>,
     by_owner: FastMap<String, Vec<String>>,
     bridges: FastMap<String, Vec<String>>,
+    /// Channel name -> channels whose `dialer`/`dialed` name it (see `dial_links`).
+    dial_refs: FastMap<String, Vec<String>>,
     recording: FastMap<String, String>,
     seq: u64,
     shutdown_seen: bool,
@@ -120,7 +125,7 @@ impl Switchboard {
             return None;
         }
         let e = channel::chan_exten(name);
-        if self.extens.contains_key(e) {
+        if self.exten_set.contains(e) {
             Some(Owner::Exten(e.to_owned()))
         } else if self.ast.trunks.contains_key(e) {
             Some(Owner::Trunk(e.to_owned()))
@@ -131,7 +136,7 @@ impl Switchboard {
 
     /// True when `e` is a tracked extension.
     pub fn is_extension(&self, e: &str) -> bool {
-        self.extens.contains_key(e)
+        self.exten_set.contains(e)
     }
 
     /// The extension entity.

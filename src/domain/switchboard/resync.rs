@@ -167,6 +167,7 @@ impl Switchboard {
                 e.status = "offline";
             }
         }
+        self.exten_set = extens.keys().cloned().collect();
         self.extens = extens;
     }
 
@@ -303,6 +304,7 @@ impl Switchboard {
                 }
             }
         }
+        self.reindex_links();
     }
 
     fn rebuild_queues(&mut self, s: &Snapshot, now_ms: i64) {
