@@ -517,3 +517,30 @@ fn contact_status_events_update_registration() {
     sb.apply(PbxEvent::ContactStatus(gone), NOW);
     assert_eq!(status(&sb, "204"), "offline");
 }
+
+/// Events for channels the model never saw (bad or partial AMI input) leave no phantom
+/// conversation behind, and a uniqueid without a timestamp never gives an epoch-long
+/// duration.
+#[test]
+fn bridge_leave_of_an_unknown_channel_and_a_timeless_uniqueid() {
+    let (mut sb, _) = lab_loaded(IDLE, NOW);
+    let before = world(&sb);
+    let ghost = ch("PJSIP/202-0000eeee", "nope.3", 6, "202", "", "", "");
+    let changes = sb.apply(
+        PbxEvent::BridgeLeave {
+            bridge: "x".into(),
+            info: ghost.clone(),
+        },
+        NOW,
+    );
+    assert_eq!(changes, vec![]);
+    assert_eq!(world(&sb), before);
+
+    sb.apply(PbxEvent::ChannelCreated(ghost), NOW);
+    let x = sb
+        .extension_json("202", NOW, PrivacyView::Clear)
+        .expect("202");
+    let conv = &x["conversations"]["PJSIP/202-0000eeee>"];
+    assert_eq!(conv["startTime"], json!(0));
+    assert_eq!(conv["duration"], json!(0));
+}

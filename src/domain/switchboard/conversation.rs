@@ -179,7 +179,13 @@ impl Switchboard {
             m.insert("linkedId".into(), c.info.linkedid.clone().into());
             m.insert("uniqueId".into(), c.info.uniqueid.clone().into());
             m.insert("chSource".into(), chj(src));
-            m.insert("duration".into(), ((now_ms - start).max(0) / 1000).into());
+            // A uniqueid without a timestamp gives start 0: no epoch-long durations.
+            let duration = if start > 0 {
+                (now_ms - start).max(0) / 1000
+            } else {
+                0
+            };
+            m.insert("duration".into(), duration.into());
             m.insert("startTime".into(), start.into());
             m.insert("connected".into(), connected.into());
             m.insert(
@@ -240,7 +246,13 @@ impl Switchboard {
             m.insert("owner".into(), t.into());
             m.insert("chDest".into(), chj(dst));
             m.insert("chSource".into(), chj(src));
-            m.insert("duration".into(), ((now_ms - start).max(0) / 1000).into());
+            // A uniqueid without a timestamp gives start 0: no epoch-long durations.
+            let duration = if start > 0 {
+                (now_ms - start).max(0) / 1000
+            } else {
+                0
+            };
+            m.insert("duration".into(), duration.into());
             m.insert(
                 "recording".into(),
                 self.recording

@@ -141,6 +141,11 @@ impl Switchboard {
             PbxEvent::BridgeLeave { info, .. } => {
                 let name = NameBuf::new(&info.channel);
                 let name = name.as_str();
+                // A channel never seen cannot leave a bridge it was never in: creating it
+                // here would show a phantom conversation until some Hangup arrives.
+                if !self.chans.contains_key(name) {
+                    return;
+                }
                 self.touch(name, out);
                 self.upsert(info);
                 self.leave_bridge(name);
