@@ -193,6 +193,10 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
     })
 }
 
+/// The same allocator as `nethcti-server` (src/main.rs): the daemon child runs this binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if argv.get(1).is_some_and(|a| a == DAEMON_ARG) {
