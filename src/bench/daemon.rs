@@ -81,6 +81,15 @@ impl Daemon {
         cpu_secs(&format!("/proc/{}/stat", self.pid()))
     }
 
+    /// Sockets the daemon log says it cut: `(queue overflows, pong timeouts)`.
+    pub fn disconnect_reasons(&self) -> (usize, usize) {
+        let text = std::fs::read_to_string(&self.log_file).unwrap_or_default();
+        (
+            text.matches("socket queue overflow").count(),
+            text.matches("did not send a PONG").count(),
+        )
+    }
+
     /// The `ms` of the last `PBX state loaded` line of the log (AMI login to full state).
     pub fn load_ms(&self) -> Option<u64> {
         let text = std::fs::read_to_string(&self.log_file).ok()?;

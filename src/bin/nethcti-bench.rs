@@ -81,7 +81,7 @@ enum Scenario {
         #[arg(long, default_value_t = 3_600_000)]
         events: u64,
         /// Flood rate in AMI events/s.
-        #[arg(long, default_value_t = 40_000)]
+        #[arg(long, default_value_t = 10_000)]
         rate: u64,
         /// Concurrent call loops.
         #[arg(long, default_value_t = 100)]
@@ -183,7 +183,7 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
                 memory::run(MemoryArgs {
                     extensions: 1000,
                     events: 3_600_000,
-                    rate: 40_000,
+                    rate: 10_000,
                     calls: 100,
                 })
                 .await?,

@@ -3,6 +3,7 @@
 //! client receiving the first event carrying it, plus the daemon's RSS.
 
 use super::{wait, Rig, Row};
+use crate::bench::daemon::cpu_secs;
 use crate::bench::error::BenchError;
 use crate::bench::recorder::Recorder;
 use crate::bench::sim;
@@ -47,7 +48,7 @@ pub async fn run(a: FanoutArgs) -> Result<Vec<Row>, BenchError> {
     let rec = Arc::new(Recorder::default());
     let stop = CancellationToken::new();
     let t = Instant::now();
-    let clients = rig.clients(creds, &rec, &stop).await?;
+    let clients = rig.clients(creds, &rec, &stop).await;
     eprintln!(
         "  {} sockets logged in in {:.1} s",
         clients.len(),
@@ -60,21 +61,26 @@ pub async fn run(a: FanoutArgs) -> Result<Vec<Row>, BenchError> {
     let sent0 = rig.sim.events_sent();
     rec.set_recording(true);
     let cpu0 = rig.daemon.cpu_secs().unwrap_or(0.0);
+    let own0 = cpu_secs("/proc/self/stat").unwrap_or(0.0);
     let t = Instant::now();
     wait(Duration::from_secs(a.secs)).await;
     rec.set_recording(false);
     let secs = t.elapsed().as_secs_f64();
     let sent = rig.sim.events_sent() - sent0;
     let cpus = (rig.daemon.cpu_secs().unwrap_or(0.0) - cpu0) / secs;
+    let bench_cpus = (cpu_secs("/proc/self/stat").unwrap_or(0.0) - own0) / secs;
     let under_load = rig.rss_mib()?;
     stop.cancel();
+    let clients_failed = clients.failed;
     clients.finish().await;
     let mut samples = rec.take_samples();
     let s = summarize(&mut samples);
     let closed = rec.closed();
+    let (overflow, pong) = rig.daemon.disconnect_reasons();
+    let failed = clients_failed;
     let msgs = rec.messages() as f64 / secs;
     eprintln!(
-        "  AMI events/s sent {:.0}; socket messages/s received (all clients) {:.0}; latency {s}; clients cut {closed}; daemon at {cpus:.2} CPUs",
+        "  AMI events/s sent {:.0}; socket messages/s received (all clients) {:.0}; latency {s}; clients cut {closed} (daemon log: {overflow} queue overflows, {pong} pong timeouts), {failed} failed to log in; daemon at {cpus:.2} CPUs, bench process (simulator + clients) at {bench_cpus:.2} CPUs",
         sent as f64 / secs,
         msgs
     );
@@ -89,7 +95,7 @@ pub async fn run(a: FanoutArgs) -> Result<Vec<Row>, BenchError> {
             &format!("Fan-out latency, {n} clients, {} AMI events/s (AMI write → socket event, p50 / p99 / max)", a.rate),
             if n >= 10_000 { "p99 ≤ 20 ms" } else { "–" },
             format!(
-                "{} / {} / {} ms ({} samples; {:.0} AMI events/s sent, {:.0} socket msgs/s delivered; {closed} clients cut; daemon at {cpus:.2} CPUs)",
+                "{} / {} / {} ms ({} samples; {:.0} AMI events/s sent, {:.0} socket msgs/s delivered; {closed} clients cut: {overflow} queue overflows, {pong} pong timeouts; daemon at {cpus:.2} CPUs, bench process at {bench_cpus:.2} CPUs)",
                 ms(s.p50), ms(s.p99), ms(s.max), s.count, sent as f64 / secs, msgs
             ),
             &cmd,

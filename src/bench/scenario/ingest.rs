@@ -68,7 +68,7 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
     let creds = rig.tokens(1, 1).await?;
     let rec = Arc::new(Recorder::default());
     let stop = CancellationToken::new();
-    let clients = rig.clients(creds, &rec, &stop).await?;
+    let clients = rig.clients(creds, &rec, &stop).await;
     let anchor = Anchor::now();
     let log = SentLog::spawn(rig.sim.clone(), Duration::from_millis(10), stop.clone());
     rig.start_flood(sim::flood(users, a.calls, a.rate));

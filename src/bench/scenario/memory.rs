@@ -39,7 +39,7 @@ pub async fn run(a: MemoryArgs) -> Result<Vec<Row>, BenchError> {
     let creds = rig.tokens(1, 1).await?;
     let rec = Arc::new(Recorder::default());
     let stop = CancellationToken::new();
-    let clients = rig.clients(creds, &rec, &stop).await?;
+    let clients = rig.clients(creds, &rec, &stop).await;
     let base = rig.sim.events_sent();
     rig.start_flood(sim::flood(a.extensions, a.calls, a.rate));
     let t = Instant::now();

@@ -193,45 +193,64 @@ impl Rig {
         results.into_iter().collect()
     }
 
-    /// Opens and logs in one socket.io client per `(user, token)`, then runs each until
-    /// `stop` fires, recording into `rec`. Returns the client tasks ([`Clients::finish`] them).
-    ///
-    /// # Errors
-    /// The first client failure.
+    /// Opens and logs in one socket.io client per `(user, token)` (128 handshakes at a
+    /// time); each runs as soon as it is logged in, until `stop` fires, recording into
+    /// `rec`. Clients whose handshake fails are counted in [`Clients::failed`].
     pub async fn clients(
         &self,
         creds: Vec<(String, String)>,
         rec: &Arc<Recorder>,
         stop: &CancellationToken,
-    ) -> Result<Clients, BenchError> {
+    ) -> Clients {
         let ws = self.daemon.ws;
         let done = Arc::new(AtomicUsize::new(0));
-        let clients: Vec<Result<SioClient, BenchError>> = futures::stream::iter(creds)
-            .map(|(user, token)| {
-                let done = done.clone();
-                async move {
-                    let c = SioClient::login(ws, &user, &token).await;
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if n % 2000 == 0 {
-                        eprintln!("  {n} clients logged in");
+        let results: Vec<Result<tokio::task::JoinHandle<()>, BenchError>> =
+            futures::stream::iter(creds)
+                .map(|(user, token)| {
+                    let (done, rec, stop) = (done.clone(), rec.clone(), stop.clone());
+                    async move {
+                        let c = SioClient::login(ws, &user, &token).await;
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if n % 2000 == 0 {
+                            eprintln!("  {n} clients logged in");
+                        }
+                        c.map(|c| tokio::spawn(c.run(rec, stop)))
                     }
-                    c
+                })
+                .buffer_unordered(128)
+                .collect()
+                .await;
+        let mut clients = Clients {
+            tasks: Vec::new(),
+            failed: 0,
+            first_error: None,
+        };
+        for r in results {
+            match r {
+                Ok(t) => clients.tasks.push(t),
+                Err(e) => {
+                    clients.failed += 1;
+                    clients.first_error.get_or_insert_with(|| e.to_string());
                 }
-            })
-            .buffer_unordered(128)
-            .collect()
-            .await;
-        let mut tasks = Vec::new();
-        for c in clients {
-            tasks.push(tokio::spawn(c?.run(rec.clone(), stop.clone())));
+            }
         }
-        Ok(Clients { tasks })
+        if let Some(e) = &clients.first_error {
+            eprintln!(
+                "  {} clients failed to log in; first error: {e}",
+                clients.failed
+            );
+        }
+        clients
     }
 }
 
 /// Running client tasks.
 pub struct Clients {
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Clients whose handshake or login failed.
+    pub failed: usize,
+    /// The first such failure.
+    pub first_error: Option<String>,
 }
 
 impl Clients {
