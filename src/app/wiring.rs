@@ -76,7 +76,7 @@ pub fn api_config(config: &Config) -> ApiConfig {
         chat_url: config.chat.url.clone(),
         prefix: config.asterisk.prefix.clone(),
         recall_on_busy: config.recallonbusy.by_user.clone(),
-        operator_groups: config.operator.groups.iter().cloned().collect(),
+        operator_groups: config.operator.groups.to_vec(),
         phone_urls: config
             .phone_urls
             .rules

@@ -187,11 +187,9 @@ impl SioClient {
                 }
             };
             match parse(text.as_str()) {
-                Packet::Ping => {
-                    if self.send("3").await.is_err() {
-                        rec.client_closed();
-                        break;
-                    }
+                Packet::Ping if self.send("3").await.is_err() => {
+                    rec.client_closed();
+                    break;
                 }
                 Packet::Event(array) => {
                     let now = unix_ns() as u64;
