@@ -61,7 +61,8 @@ pub async fn run(a: MemoryArgs) -> Result<Vec<Row>, BenchError> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rig.rss_mib()?;
     let first = samples.first().map_or(idle, |s| s.1);
-    let max = samples.iter().map(|s| s.1).fold(idle, f64::max);
+    let min = samples.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
+    let max = samples.iter().map(|s| s.1).fold(0.0, f64::max);
     let quarter: Vec<String> = samples
         .iter()
         .step_by((samples.len() / 4).max(1))
@@ -81,7 +82,7 @@ pub async fn run(a: MemoryArgs) -> Result<Vec<Row>, BenchError> {
         Row::new(
             &format!("Daemon RSS over one hour-equivalent of flood ({:.1} M AMI events at {} k/s, 1 client)", sent as f64 / 1e6, a.rate / 1000),
             "flat (no leak)",
-            format!("first sample {first:.1} MiB, max {max:.1} MiB, after the run {after:.1} MiB; samples (MiB) [{}]", quarter.join("; ")),
+            format!("{} samples 5 s apart: first {first:.1} MiB, min {min:.1}, max {max:.1}; after the run {after:.1} MiB; (events: MiB) [{}]", samples.len(), quarter.join("; ")),
             &cmd,
         ),
     ])
