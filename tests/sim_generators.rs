@@ -162,6 +162,7 @@ async fn flood_mode_runs_calls_on_its_extensions() {
             extensions: 20,
             concurrent_calls: 4,
             events_per_sec: 0,
+            tag_callers: false,
         }),
         ..SimConfig::lab()
     };

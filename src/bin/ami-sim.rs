@@ -72,6 +72,7 @@ fn config(args: &Args) -> anyhow::Result<SimConfig> {
             extensions: args.flood_extensions,
             concurrent_calls: args.flood_calls,
             events_per_sec: args.flood_events_per_sec,
+            tag_callers: false,
         });
     }
     Ok(cfg)

@@ -36,6 +36,10 @@ pub struct FloodConf {
     pub concurrent_calls: usize,
     /// Target AMI events per second (0 = as fast as possible).
     pub events_per_sec: u64,
+    /// Benchmarks: before each call the caller's caller id name becomes
+    /// [`crate::adapters::sim::flood::tag_name`] of the wall-clock time (ns since the Unix
+    /// epoch), so a client can tell how long the call's events took to reach it.
+    pub tag_callers: bool,
 }
 
 /// Everything the simulator needs.

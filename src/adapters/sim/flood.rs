@@ -5,7 +5,7 @@ use super::config::{EndpointConf, FloodConf, SimConfig};
 use super::flows::{dial, hangup};
 use super::server::SimHandle;
 use slog::info;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// First extension number of the flood endpoints.
 pub const FIRST: u32 = 10_000;
@@ -26,6 +26,22 @@ pub fn add_endpoints(cfg: &mut SimConfig, n: usize) {
     }
 }
 
+/// Prefix of a tagged caller id name: `T` then the decimal wall-clock time in ns.
+pub const TAG_PREFIX: char = 'T';
+
+/// The caller id name carrying the time `unix_ns` (ns since the Unix epoch).
+pub fn tag_name(unix_ns: u128) -> String {
+    format!("{TAG_PREFIX}{unix_ns}")
+}
+
+/// Wall-clock time in ns since the Unix epoch (0 if the clock is before it).
+pub fn unix_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
 /// Runs the flood until the simulator stops.
 pub async fn run(h: SimHandle, fl: FloodConf) {
     let n = fl.extensions.max(2);
@@ -37,6 +53,7 @@ pub async fn run(h: SimHandle, fl: FloodConf) {
         let a = (FIRST + (2 * k) as u32).to_string();
         let b = (FIRST + (2 * k + 1) as u32).to_string();
         let target = fl.events_per_sec;
+        let tag = fl.tag_callers;
         tokio::spawn(async move {
             let base = h.events_sent();
             loop {
@@ -53,6 +70,11 @@ pub async fn run(h: SimHandle, fl: FloodConf) {
                     }
                 }
                 let _ = h.with(|st| -> Result<(), super::flows::FlowError> {
+                    if tag {
+                        if let Some(e) = st.endpoints.get_mut(&a) {
+                            e.name = tag_name(unix_ns());
+                        }
+                    }
                     let caller = dial::phone_dial(st, &a, &b)?;
                     let callee = st.chan(&caller).and_then(|c| c.peer.clone());
                     if let Some(callee) = callee {

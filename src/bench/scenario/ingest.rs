@@ -1,0 +1,121 @@
+//! AMI ingest: the flood unthrottled (or at `rate`) with one socket.io client; the daemon
+//! keeps up while the newest caller tag reaching the client stays recent. Throughput is
+//! the number of AMI events the simulator had sent up to the newest tag delivered,
+//! over the measured window.
+
+use super::{wait, Rig, Row};
+use crate::adapters::sim::flood::unix_ns;
+use crate::bench::error::BenchError;
+use crate::bench::recorder::Recorder;
+use crate::bench::sim::{self, SentLog};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// Parameters of an ingest run.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestArgs {
+    /// Flood rate (0 = as fast as the simulator goes).
+    pub rate: u64,
+    /// Concurrent call loops.
+    pub calls: usize,
+    /// Measured seconds (after 3 s of warm-up).
+    pub secs: u64,
+}
+
+/// Maps wall-clock tags to the bench's monotonic clock.
+struct Anchor {
+    at: Instant,
+    ns: u64,
+}
+
+impl Anchor {
+    fn now() -> Self {
+        Self {
+            at: Instant::now(),
+            ns: unix_ns() as u64,
+        }
+    }
+
+    fn instant(&self, tag_ns: u64) -> Instant {
+        if tag_ns >= self.ns {
+            self.at + Duration::from_nanos(tag_ns - self.ns)
+        } else {
+            self.at
+                .checked_sub(Duration::from_nanos(self.ns - tag_ns))
+                .unwrap_or(self.at)
+        }
+    }
+}
+
+/// `(events delivered, lag)` now: events sent up to the newest delivered tag, and its age.
+fn delivered(rec: &Recorder, log: &SentLog, anchor: &Anchor) -> (u64, Duration) {
+    let tag = anchor.instant(rec.newest_tag_ns());
+    (log.sent_at(tag), tag.elapsed())
+}
+
+/// Runs the scenario and returns its rows.
+///
+/// # Errors
+/// [`BenchError`] from the rig or the client.
+pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
+    let users = 1000.max(2 * a.calls);
+    eprintln!(
+        "ingest: {users} extensions, {} call loops, rate {}",
+        a.calls, a.rate
+    );
+    let rig = Rig::start("ingest", users, |_| {}).await?;
+    let creds = rig.tokens(1, 1).await?;
+    let rec = Arc::new(Recorder::default());
+    let stop = CancellationToken::new();
+    let clients = rig.clients(creds, &rec, &stop).await;
+    let anchor = Anchor::now();
+    let log = SentLog::spawn(rig.sim.clone(), Duration::from_millis(10), stop.clone());
+    rig.start_flood(sim::flood(users, a.calls, a.rate));
+    wait(Duration::from_secs(3)).await;
+    let cpu0 = rig.daemon.cpu_secs().unwrap_or(0.0);
+    let t0 = Instant::now();
+    let sent0 = rig.sim.events_sent();
+    let (d0, lag0) = delivered(&rec, &log, &anchor);
+    let mut lags = Vec::new();
+    for _ in 0..a.secs {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        lags.push(delivered(&rec, &log, &anchor).1);
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let sent = rig.sim.events_sent() - sent0;
+    let (d1, lag1) = delivered(&rec, &log, &anchor);
+    let cpu = rig.daemon.cpu_secs().unwrap_or(0.0) - cpu0;
+    stop.cancel();
+    clients.finish().await;
+    let sent_rate = sent as f64 / secs;
+    let rate = d1.saturating_sub(d0) as f64 / secs;
+    let per_cpu = d1.saturating_sub(d0) as f64 / cpu.max(0.001);
+    let cpus = cpu / secs;
+    let keeps_up = lag1 < Duration::from_secs(1) && lag1 <= lag0 + Duration::from_millis(500);
+    let lag_text: Vec<String> = lags.iter().map(|l| format!("{}", l.as_millis())).collect();
+    eprintln!("  simulator sent {sent_rate:.0} events/s; daemon delivered {rate:.0} events/s at {cpus:.2} CPUs = {per_cpu:.0} events per daemon CPU-second; lag {} → {} ms; per second: [{}]",
+        lag0.as_millis(), lag1.as_millis(), lag_text.join(", "));
+    let verdict = if keeps_up {
+        "keeps up (lag flat)"
+    } else {
+        "falls behind (lag grows)"
+    };
+    Ok(vec![Row::new(
+        "AMI ingest end to end (simulator socket → daemon state applied → socket event), sustained",
+        "≥ 200 k events/s",
+        format!(
+            "{:.1} k events/s delivered ({:.1} k per daemon CPU-second, daemon at {cpus:.2} CPUs), simulator offered {:.1} k/s, {verdict}; newest-event lag {} → {} ms over {:.0} s",
+            rate / 1000.0,
+            per_cpu / 1000.0,
+            sent_rate / 1000.0,
+            lag0.as_millis(),
+            lag1.as_millis(),
+            secs
+        ),
+        &format!(
+            "cargo run --release --bin nethcti-bench -- ingest --rate {} --calls {}",
+            a.rate, a.calls
+        ),
+    )])
+}

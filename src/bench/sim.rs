@@ -1,0 +1,129 @@
+//! The simulated PBX of a bench run, in the bench process: endpoints from the generated
+//! users, optional flood, and a sampler of how many AMI events it has sent over time.
+
+use super::error::BenchError;
+use crate::adapters::config::Config;
+use crate::adapters::sim::{FloodConf, SimConfig, SimHandle, SimPbx};
+use slog::{o, Drain, Logger};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// A bound, not yet started simulator (its port goes into `asterisk.json` first).
+pub struct Bound {
+    listener: TcpListener,
+    /// Its address.
+    pub addr: SocketAddr,
+}
+
+/// Binds the AMI port on 127.0.0.1.
+///
+/// # Errors
+/// [`BenchError::Io`] when binding fails.
+pub async fn bind() -> Result<Bound, BenchError> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| BenchError::io("binding the AMI port", e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| BenchError::io("AMI port address", e))?;
+    Ok(Bound { listener, addr })
+}
+
+/// Logger of the simulator: warnings (a too slow AMI reader) to stderr.
+pub fn logger() -> Logger {
+    let decorator = slog_term::TermDecorator::new().stderr().build();
+    let drain = slog_term::CompactFormat::new(decorator).build().fuse();
+    let drain = slog::LevelFilter::new(drain, slog::Level::Warning).fuse();
+    let drain = slog_async::Async::new(drain).build().fuse();
+    Logger::root(drain, o!("component" => "bench-sim"))
+}
+
+/// Starts the simulator for `config`'s users with `flood` (tagged callers), phones
+/// answering only when the flood answers them.
+pub fn start(
+    bound: Bound,
+    config: &Config,
+    flood: Option<FloodConf>,
+    cancel: CancellationToken,
+) -> SimHandle {
+    let mut cfg = SimConfig::from_directory(&config.users, &config.ast_objects);
+    cfg.answer_delay = None;
+    cfg.flood = flood;
+    SimPbx::start(cfg, bound.listener, logger(), cancel)
+}
+
+/// A flood over `extensions` phones with `calls` call loops at `rate` events/s
+/// (0 = unthrottled), callers tagged with the send time.
+pub fn flood(extensions: usize, calls: usize, rate: u64) -> FloodConf {
+    FloodConf {
+        extensions,
+        concurrent_calls: calls,
+        events_per_sec: rate,
+        tag_callers: true,
+    }
+}
+
+/// `(time, events sent)` samples of a running simulator.
+#[derive(Clone, Default)]
+pub struct SentLog {
+    samples: Arc<Mutex<Vec<(Instant, u64)>>>,
+}
+
+impl SentLog {
+    /// Samples `sim.events_sent()` every `period` until `stop`.
+    pub fn spawn(sim: SimHandle, period: Duration, stop: CancellationToken) -> Self {
+        let log = Self::default();
+        let samples = log.samples.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    _ = tick.tick() => samples
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((Instant::now(), sim.events_sent())),
+                }
+            }
+        });
+        log
+    }
+
+    /// Events sent at or before `t` (the last sample not after it; 0 before the first).
+    pub fn sent_at(&self, t: Instant) -> u64 {
+        let s = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
+        sent_at(&s, t)
+    }
+}
+
+/// The count of the last sample taken at or before `t`.
+pub fn sent_at(samples: &[(Instant, u64)], t: Instant) -> u64 {
+    let i = samples.partition_point(|(at, _)| *at <= t);
+    if i == 0 {
+        0
+    } else {
+        samples[i - 1].1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sent_at_picks_the_last_sample_not_after() {
+        let t0 = Instant::now();
+        let s = [
+            (t0, 10),
+            (t0 + Duration::from_millis(50), 20),
+            (t0 + Duration::from_millis(100), 35),
+        ];
+        assert_eq!(sent_at(&s, t0 + Duration::from_millis(60)), 20);
+        assert_eq!(sent_at(&s, t0 + Duration::from_millis(100)), 35);
+        assert_eq!(sent_at(&s, t0 + Duration::from_secs(9)), 35);
+        assert_eq!(sent_at(&s[1..], t0), 0);
+    }
+}
