@@ -22,6 +22,10 @@ pub struct PushConfig {
     pub token_keepalive: Option<Duration>,
     /// Time given to plain HTTP connections to finish on shutdown before they are cut.
     pub shutdown_grace: Duration,
+    /// A connection that has not sent a complete request head within this time is closed.
+    pub header_read_timeout: Duration,
+    /// Most connections open at once over all listeners; further ones are closed at accept.
+    pub max_connections: usize,
 }
 
 impl Default for PushConfig {
@@ -35,6 +39,9 @@ impl Default for PushConfig {
             max_payload: 1_000_000,
             token_keepalive: Some(Duration::from_secs(30 * 60)),
             shutdown_grace: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(10),
+            // 10 000 socket.io clients with room to spare for REST calls.
+            max_connections: 20_000,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use hyper::body::{Body, Incoming};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -21,6 +21,7 @@ use super::config::PushConfig;
 use super::handlers::attach;
 use super::hub::PushHub;
 use super::kill::{KillSwitch, KillableIo};
+use super::limits::ServeLimits;
 use super::user::SocketAuthenticator;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -50,13 +51,17 @@ pub fn build<S: Clone>(
 
 /// Serves `svc` on `listener` (HTTP/1 with upgrades) until `shutdown` is cancelled.
 ///
-/// On shutdown it stops accepting, lets plain HTTP connections finish for `grace`, then
-/// cuts whatever is left, websockets included.
+/// Each request carries the peer's [`SocketAddr`](std::net::SocketAddr) in its extensions (for the client IP)
+/// and the connection's [`KillSwitch`]. A connection that does not send a complete request
+/// head within `limits.header_read_timeout` is closed; past `limits.max_connections` open
+/// connections (shared by the listeners given clones of `limits`) new ones are closed at
+/// once. On shutdown it stops accepting, lets plain HTTP connections finish for
+/// `limits.grace`, then cuts whatever is left, websockets included.
 pub async fn serve<S, B>(
     listener: TcpListener,
     svc: S,
     shutdown: CancellationToken,
-    grace: Duration,
+    limits: ServeLimits,
     log: Logger,
 ) where
     S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
@@ -66,7 +71,12 @@ pub async fn serve<S, B>(
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let mut saturated = false;
     let graceful = GracefulShutdown::new();
     let hard = CancellationToken::new();
     info!(log, "push listener started"; "addr" => ?listener.local_addr().ok());
@@ -84,10 +94,24 @@ pub async fn serve<S, B>(
                 continue;
             }
         };
+        let Some(slot) = limits.try_slot() else {
+            if !saturated {
+                warn!(log, "connection limit reached, refusing new connections";
+                    "max_connections" => limits.max_connections());
+            }
+            saturated = true;
+            drop(stream);
+            continue;
+        };
+        if saturated {
+            info!(log, "below the connection limit again, accepting");
+            saturated = false;
+        }
         let switch = KillSwitch::new(hard.child_token());
         let io = TokioIo::new(KillableIo::new(stream, &switch));
         let tagged = svc.clone().map_request(move |mut req: Request<Incoming>| {
             req.extensions_mut().insert(switch.clone());
+            req.extensions_mut().insert(peer);
             req
         });
         let conn = builder
@@ -99,12 +123,13 @@ pub async fn serve<S, B>(
             if let Err(e) = conn.await {
                 debug!(log, "connection ended with error"; "peer" => %peer, "error" => %e);
             }
+            drop(slot);
         });
     }
     drop(listener);
     tokio::select! {
         _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(grace) => {
+        _ = tokio::time::sleep(limits.grace) => {
             debug!(log, "grace period over, cutting remaining connections");
         }
     }
