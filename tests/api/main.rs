@@ -5,6 +5,7 @@ mod cors;
 mod fixture_config;
 mod helpers;
 mod login;
+mod login_limits;
 mod presence;
 mod reads;
 mod tokens;
