@@ -13,9 +13,15 @@ pub struct PushConfig {
     pub login_timeout: Duration,
     /// Capacity of each logged-in socket's outbound queue; overflowing it disconnects the socket.
     pub queue_capacity: usize,
+    /// Most bytes of encoded events waiting in one socket's outbound queue; past it the
+    /// socket is disconnected like on a count overflow.
+    pub queue_max_bytes: usize,
+    /// Largest relayed `message` payload (serialised JSON, bytes); bigger ones are dropped.
+    pub max_relay_bytes: usize,
     /// Capacity of each socket's Engine.IO packet channel (socketioxide's `max_buffer_size`).
     pub engine_queue_capacity: usize,
-    /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default).
+    /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default), on
+    /// polling bodies and websocket messages and frames alike.
     pub max_payload: u64,
     /// Period of [`SocketAuthenticator::keep_alive`](super::SocketAuthenticator::keep_alive)
     /// over the logged-in sockets (`None`: never; the original uses 30 min).
@@ -35,6 +41,8 @@ impl Default for PushConfig {
             ping_timeout: Duration::from_secs(20),
             login_timeout: Duration::from_secs(60),
             queue_capacity: 1024,
+            queue_max_bytes: 4 << 20,
+            max_relay_bytes: 64 << 10,
             engine_queue_capacity: 128,
             max_payload: 1_000_000,
             token_keepalive: Some(Duration::from_secs(30 * 60)),

@@ -41,12 +41,20 @@ pub fn build<S: Clone>(
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)
         .max_payload(config.max_payload)
+        // Engine.IO's max_payload only bounds polling bodies; websocket messages have
+        // their own limits (64 MiB / 16 MiB frames by default).
+        .ws_max_message_size(ws_limit(config.max_payload))
+        .ws_max_frame_size(ws_limit(config.max_payload))
         .max_buffer_size(config.engine_queue_capacity.max(1))
         .build_with_inner_svc(inner);
     let hub = PushHub::new(auth, config, log);
     attach(&io, hub.clone());
     hub.spawn_keepalive();
     (svc, hub)
+}
+
+fn ws_limit(max_payload: u64) -> usize {
+    usize::try_from(max_payload).unwrap_or(usize::MAX)
 }
 
 /// Serves `svc` on `listener` (HTTP/1 with upgrades) until `shutdown` is cancelled.
