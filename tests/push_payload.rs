@@ -1,15 +1,18 @@
 //! Memory bounds of the push channel: over-limit websocket messages close the socket,
 //! a slow socket is cut when its queued bytes pass the limit, oversized relays are dropped.
 
+#[path = "support/log_capture.rs"]
+mod log_capture;
 #[path = "support/push_client.rs"]
 mod push_client;
 #[path = "support/push_server.rs"]
 mod push_server;
 
 use futures::{SinkExt, StreamExt};
+use log_capture::Captured;
 use nethcti_server::adapters::push::{Broadcast, PushConfig};
 use push_client::{drain_until_closed, SioClient, WAIT};
-use push_server::{config, perms, spawn_push};
+use push_server::{config, perms, spawn_push, spawn_push_logging};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -37,8 +40,9 @@ async fn a_websocket_message_over_max_payload_closes_the_socket_unprocessed() {
 }
 
 #[tokio::test]
-async fn a_websocket_message_under_max_payload_is_handled() {
-    let server = spawn_push(&[("alice", perms())], config()).await;
+async fn a_websocket_message_under_max_payload_is_handled_and_logged_short() {
+    let (log, captured) = Captured::logger();
+    let server = spawn_push_logging(&[("alice", perms())], config(), log).await;
     let mut c = SioClient::connect(server.addr).await;
     let reply = c.login(&"k".repeat(900_000), "t", None).await;
     assert_eq!(
@@ -48,6 +52,11 @@ async fn a_websocket_message_under_max_payload_is_handled() {
             vec![json!({"message": "unauthorized access"})]
         )
     );
+    let lines = captured.with_msg("socket login rejected: bad credentials");
+    assert_eq!(lines.len(), 1);
+    let expected = format!("{}…", "k".repeat(64));
+    assert_eq!(lines[0].get("key"), Some(expected.as_str()));
+    drop(server);
 }
 
 #[tokio::test]

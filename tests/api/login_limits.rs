@@ -185,3 +185,21 @@ fn nonce_of_test(resp: &http::Response<bytes::Bytes>) -> Option<String> {
     let v = resp.headers().get("www-authenticate")?.to_str().ok()?;
     v.strip_prefix("Digest ").map(str::to_owned)
 }
+
+#[tokio::test]
+async fn a_huge_unknown_username_is_logged_clipped() {
+    let (log, captured) = crate::log_capture::Captured::logger();
+    let app = spawn_app_with(TestOptions {
+        log: Some(log),
+        ..TestOptions::default()
+    })
+    .await;
+    let name = "u".repeat(10_000);
+    let r = login_from(&app, "203.0.113.1:1", None, &name, "x").await;
+    assert_eq!(r.status(), 401);
+    let lines = captured.with_msg("login refused: user not configured");
+    assert_eq!(lines.len(), 1);
+    let expected = format!("{}…", "u".repeat(64));
+    assert_eq!(lines[0].get("user"), Some(expected.as_str()));
+    assert_eq!(lines[0].get("ip"), Some("203.0.113.1"));
+}

@@ -4,6 +4,8 @@
 mod cors;
 mod fixture_config;
 mod helpers;
+#[path = "../support/log_capture.rs"]
+mod log_capture;
 mod login;
 mod login_limits;
 mod presence;

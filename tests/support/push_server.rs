@@ -62,7 +62,15 @@ pub fn perms() -> PushPermissions {
 
 /// Starts a server knowing `users` with `config`.
 pub async fn spawn_push(users: &[(&str, PushPermissions)], config: PushConfig) -> TestServer {
-    let log = Logger::root(slog::Discard, o!());
+    spawn_push_logging(users, config, Logger::root(slog::Discard, o!())).await
+}
+
+/// [`spawn_push`] logging to `log`.
+pub async fn spawn_push_logging(
+    users: &[(&str, PushPermissions)],
+    config: PushConfig,
+    log: Logger,
+) -> TestServer {
     let auth = FakeAuth {
         users: users
             .iter()

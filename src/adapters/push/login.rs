@@ -19,6 +19,7 @@ use super::outbox::spawn_drain;
 use super::registry::Session;
 use super::rooms::RoomSet;
 use super::user::UaType;
+use crate::adapters::clip::clip;
 
 /// A syntactically valid login request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +60,8 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
         .verify(&request.access_key_id, &request.token)
         .await;
     let Some(user) = verified else {
-        info!(log, "socket login rejected: bad credentials"; "key" => &request.access_key_id);
+        info!(log, "socket login rejected: bad credentials";
+            "key" => clip(&request.access_key_id));
         reject(&hub, &socket);
         return;
     };
