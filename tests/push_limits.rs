@@ -54,6 +54,20 @@ async fn partial_request_line_is_closed_after_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
+    let server = spawn_push(
+        &[],
+        PushConfig {
+            header_read_timeout: Duration::from_millis(200),
+            ..config()
+        },
+    )
+    .await;
+    let mut silent = TcpStream::connect(server.addr).await.expect("connect");
+    assert_eq!(read_until_closed(&mut silent).await, "");
+}
+
+#[tokio::test]
 async fn connections_past_the_cap_are_closed_until_one_ends() {
     let server = spawn_push(
         &[],

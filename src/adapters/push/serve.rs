@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use hyper::body::{Body, Incoming};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use slog::{debug, info, warn, Logger};
 use socketioxide::service::SocketIoService;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 use super::config::PushConfig;
@@ -79,13 +79,16 @@ pub async fn serve<S, B>(
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1 only (the auto builder's version sniffing waits for bytes without a timeout).
+    let mut builder = http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
     let mut saturated = false;
-    let graceful = GracefulShutdown::new();
+    // Shutdown: `drain` asks every connection to finish its request and close, `tracker`
+    // waits for them, then `hard` cuts whatever is left (websockets included).
+    let drain = CancellationToken::new();
+    let tracker = TaskTracker::new();
     let hard = CancellationToken::new();
     info!(log, "push listener started"; "addr" => ?listener.local_addr().ok());
     loop {
@@ -123,20 +126,30 @@ pub async fn serve<S, B>(
             req
         });
         let conn = builder
-            .serve_connection_with_upgrades(io, TowerToHyperService::new(tagged))
-            .into_owned();
-        let conn = graceful.watch(conn);
+            .serve_connection(io, TowerToHyperService::new(tagged))
+            .with_upgrades();
         let log = log.clone();
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
+        let drain = drain.clone();
+        tracker.spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            let ended = tokio::select! {
+                ended = conn.as_mut() => ended,
+                _ = drain.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.as_mut().await
+                }
+            };
+            if let Err(e) = ended {
                 debug!(log, "connection ended with error"; "peer" => %peer, "error" => %e);
             }
             drop(slot);
         });
     }
     drop(listener);
+    drain.cancel();
+    tracker.close();
     tokio::select! {
-        _ = graceful.shutdown() => {}
+        _ = tracker.wait() => {}
         _ = tokio::time::sleep(limits.grace) => {
             debug!(log, "grace period over, cutting remaining connections");
         }
