@@ -1,6 +1,7 @@
 //! Adapters: the outside world's protocols and files, behind the ports.
 
 pub mod ami;
+pub mod clip;
 pub mod config;
 pub mod credentials;
 pub mod fake_pbx;

@@ -5,6 +5,7 @@
 //! is unwritable), then run the daemon on a tokio runtime until SIGINT/SIGTERM (exit 0).
 
 pub mod cli;
+pub mod fd_limit;
 pub mod live;
 pub mod routes;
 pub mod run;

@@ -15,7 +15,7 @@ use crate::adapters::config::Config;
 use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
 use crate::adapters::http::auth_service::AuthService;
 use crate::adapters::http::state::{ClientCounters, Directory, HttpApp, HttpLimits};
-use crate::adapters::push::{self, Audience, Broadcast, PushConfig, PushHub};
+use crate::adapters::push::{self, Audience, Broadcast, PushConfig, PushHub, ServeLimits};
 use crate::adapters::sim::server::{SimHandle, SimPbx};
 use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::{Clock, SystemClock};
@@ -219,7 +219,7 @@ pub async fn start_with(
         token_keepalive: Some(keepalive_period(&app)),
         ..PushConfig::default()
     };
-    let grace = push_config.shutdown_grace;
+    let limits = ServeLimits::new(&push_config);
     let (svc, hub) = push::build(
         warp::service(routes),
         Arc::new(AppSocketAuth::new(app.clone())),
@@ -236,7 +236,7 @@ pub async fn start_with(
         http,
         svc.clone(),
         shutdown.child_token(),
-        grace,
+        limits.clone(),
         http_log,
     ));
     let ws_addr = if settings.ws_addr == settings.http_addr {
@@ -245,7 +245,7 @@ pub async fn start_with(
         let ws = bind(settings.ws_addr).await?;
         let addr = ws.local_addr()?;
         let ws_log = log.new(o!("listener" => "ws"));
-        tokio::spawn(push::serve(ws, svc, shutdown.child_token(), grace, ws_log));
+        tokio::spawn(push::serve(ws, svc, shutdown.child_token(), limits, ws_log));
         addr
     };
 
@@ -337,6 +337,12 @@ pub async fn run_until(
     );
     for problem in config.warnings() {
         warn!(log, "configuration"; "problem" => problem);
+    }
+    match super::fd_limit::raise_nofile() {
+        Ok(limit) => info!(log, "open-files limit";
+            "soft" => limit.soft.map_or("unlimited".to_owned(), |n| n.to_string()),
+            "hard" => limit.hard.map_or("unlimited".to_owned(), |n| n.to_string())),
+        Err(e) => warn!(log, "open-files limit not raised"; "error" => %e),
     }
     let running = start(&settings, &config, &log, &shutdown).await?;
     if let PbxMode::Demo { .. } = settings.pbx {

@@ -153,6 +153,8 @@ pub struct TestOptions {
     pub ready: bool,
     pub rate_limit: RateLimitPolicy,
     pub handler_timeout: Duration,
+    /// Where the app logs (`None`: discarded).
+    pub log: Option<slog::Logger>,
 }
 
 impl Default for TestOptions {
@@ -163,6 +165,7 @@ impl Default for TestOptions {
             ready: true,
             rate_limit: RateLimitPolicy::default(),
             handler_timeout: Duration::from_secs(5),
+            log: None,
         }
     }
 }
@@ -337,7 +340,10 @@ pub async fn spawn_app_from(
 }
 
 async fn spawn_from(opts: TestOptions, inputs: Inputs, fill: fn(&MemorySwitchboard)) -> TestApp {
-    let log = slog::Logger::root(slog::Discard, slog::o!());
+    let log = opts
+        .log
+        .clone()
+        .unwrap_or_else(|| slog::Logger::root(slog::Discard, slog::o!()));
     let (tmp, state_dir) = match &opts.state_dir {
         Some(d) => (None, d.clone()),
         None => {

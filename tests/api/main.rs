@@ -4,7 +4,10 @@
 mod cors;
 mod fixture_config;
 mod helpers;
+#[path = "../support/log_capture.rs"]
+mod log_capture;
 mod login;
+mod login_limits;
 mod presence;
 mod reads;
 mod tokens;

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use nethcti_server::adapters::push::{
-    build, serve, PushConfig, PushHub, PushPermissions, SocketAuthenticator, SocketUser,
+    build, serve, PushConfig, PushHub, PushPermissions, ServeLimits, SocketAuthenticator,
+    SocketUser,
 };
 use slog::{o, Logger};
 use tokio::net::TcpListener;
@@ -61,7 +62,15 @@ pub fn perms() -> PushPermissions {
 
 /// Starts a server knowing `users` with `config`.
 pub async fn spawn_push(users: &[(&str, PushPermissions)], config: PushConfig) -> TestServer {
-    let log = Logger::root(slog::Discard, o!());
+    spawn_push_logging(users, config, Logger::root(slog::Discard, o!())).await
+}
+
+/// [`spawn_push`] logging to `log`.
+pub async fn spawn_push_logging(
+    users: &[(&str, PushPermissions)],
+    config: PushConfig,
+    log: Logger,
+) -> TestServer {
     let auth = FakeAuth {
         users: users
             .iter()
@@ -71,12 +80,12 @@ pub async fn spawn_push(users: &[(&str, PushPermissions)], config: PushConfig) -
     };
     let kept_alive = Arc::clone(&auth.kept_alive);
     let routes = warp::path("hello").map(|| "hi from warp");
-    let grace = config.shutdown_grace;
+    let limits = ServeLimits::new(&config);
     let (svc, hub) = build(warp::service(routes), Arc::new(auth), config, log.clone());
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let shutdown = CancellationToken::new();
-    tokio::spawn(serve(listener, svc, shutdown.clone(), grace, log));
+    tokio::spawn(serve(listener, svc, shutdown.clone(), limits, log));
     TestServer {
         addr,
         hub,

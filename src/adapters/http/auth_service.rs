@@ -3,10 +3,11 @@
 //! (for token checks) by the socket.io adapter. Passwords and tokens are never logged.
 
 use super::state::Directory;
+use crate::adapters::clip::clip;
 use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
 use crate::domain::auth::{
-    compute_token, nonce_from, phone_island_key, resolve_login, LoginLimiter, LoginNameError,
-    RateLimitPolicy, RetryAfter, TokenKind, TokenLifetime, TokenStore, UnautheCall,
+    compute_token, nonce_from, phone_island_key, resolve_login, LoginIdentity, LoginLimiter,
+    LoginNameError, RateLimitPolicy, RetryAfter, TokenKind, TokenLifetime, TokenStore, UnautheCall,
 };
 use crate::ports::clock::Clock;
 use crate::ports::credentials::Credentials;
@@ -84,6 +85,16 @@ pub enum PersistentKind {
     NoExp,
     /// `phone-island` of a subtype.
     PhoneIsland(Option<String>),
+}
+
+/// The username key of the login limiter: the canonical user a login name resolves to
+/// (so `218`, `Victor` and `victor@domain` share `victor`'s failures), else the name
+/// itself, domain stripped and lower-cased.
+fn limit_key(resolved: &Result<LoginIdentity, LoginNameError>) -> String {
+    match resolved {
+        Ok(identity) => identity.username.clone(),
+        Err(LoginNameError::NotConfigured(name)) => name.clone(),
+    }
 }
 
 fn ip_text(ip: &Option<String>) -> String {
@@ -220,19 +231,21 @@ impl AuthService {
         if !ready {
             return Err(LoginError::NotReady);
         }
-        let limit_key = crate::domain::auth::identity::strip_domain(&req.username).to_lowercase();
+        let resolved = resolve_login(&req.username, &dir.users, &dir.profiles);
+        let limit_key = limit_key(&resolved);
         let now = self.clock.now_ms();
         self.lock()
             .limiter
             .check(req.client_ip.as_deref(), &limit_key, now)
             .map_err(LoginError::RateLimited)?;
-        let identity = match resolve_login(&req.username, &dir.users, &dir.profiles) {
+        let identity = match resolved {
             Ok(i) => i,
             Err(e) => {
                 self.lock()
                     .limiter
                     .record_failure(req.client_ip.as_deref(), &limit_key, now);
-                warn!(self.log, "login refused: user not configured"; "ip" => ip_text(&req.client_ip));
+                warn!(self.log, "login refused: user not configured";
+                    "user" => clip(&req.username), "ip" => ip_text(&req.client_ip));
                 return Err(e.into());
             }
         };

@@ -9,7 +9,7 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt as _;
 use http::{HeaderMap, Method};
 use serde_json::{Map, Value};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use warp::Filter;
 
@@ -59,20 +59,31 @@ impl Ctx {
     }
 }
 
-fn client_ip(remote: Option<SocketAddr>, headers: &HeaderMap) -> Option<String> {
-    let forwarded = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty());
-    match remote {
-        // behind the local reverse proxy the peer is loopback: trust its forwarded address
-        Some(a) if a.ip().is_loopback() => Some(forwarded.unwrap_or_else(|| a.ip().to_string())),
-        Some(a) => Some(a.ip().to_string()),
-        // served without peer information (e.g. through another service layer)
-        None => forwarded,
+/// The client IP: the peer's, except behind a local reverse proxy (loopback peer with
+/// `X-Forwarded-For`), where it is the last forwarded address, the one the proxy appended
+/// (the earlier ones are whatever the client sent). `None` without peer information.
+pub fn client_ip(peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<String> {
+    let peer = peer?.ip();
+    if !peer.is_loopback() {
+        return Some(peer.to_string());
     }
+    let appended = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|s| s.trim().parse::<IpAddr>().ok());
+    Some(appended.unwrap_or(peer).to_string())
+}
+
+/// The peer address: the one [`serve`](crate::adapters::push::serve) puts in the request
+/// extensions, else warp's own (when served by `warp::serve`).
+pub fn peer(
+) -> impl Filter<Extract = (Option<SocketAddr>,), Error = std::convert::Infallible> + Clone {
+    warp::ext::optional::<SocketAddr>()
+        .and(warp::addr::remote())
+        .map(|ext: Option<SocketAddr>, remote: Option<SocketAddr>| ext.or(remote))
 }
 
 /// The raw query string (`""` when none).
@@ -87,7 +98,7 @@ pub fn gate(app: Arc<HttpApp>) -> impl Filter<Extract = (Ctx,), Error = warp::Re
         .and(warp::path::full())
         .and(raw_query())
         .and(warp::header::headers_cloned())
-        .and(warp::addr::remote())
+        .and(peer())
         .and_then(
             move |method: Method,
                   path: warp::path::FullPath,
@@ -102,12 +113,12 @@ pub fn gate(app: Arc<HttpApp>) -> impl Filter<Extract = (Ctx,), Error = warp::Re
                         format!("{}?{query}", path.as_str())
                     };
                     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-                    let xff = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+                    let ip = client_ip(remote, &headers);
                     let req = GateRequest {
                         is_options: method == Method::OPTIONS,
                         path_and_query: &path_q,
                         authorization: auth,
-                        forwarded_for: xff,
+                        client_ip: ip.as_deref(),
                     };
                     let identity = match decide(&req, &app.auth.settings().unauthe_call) {
                         Gate::Public | Gate::Preflight => None,
@@ -129,7 +140,7 @@ pub fn gate(app: Arc<HttpApp>) -> impl Filter<Extract = (Ctx,), Error = warp::Re
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
                     Ok(Ctx {
-                        client_ip: client_ip(remote, &headers),
+                        client_ip: ip,
                         app,
                         headers,
                         origin,
@@ -262,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn picks_the_forwarded_ip_only_behind_a_local_proxy() {
+    fn picks_the_proxy_appended_ip_only_behind_a_local_proxy() {
         let mut h = HeaderMap::new();
         h.insert(
             "x-forwarded-for",
@@ -270,8 +281,22 @@ mod tests {
         );
         let local: SocketAddr = "127.0.0.1:5000".parse().expect("addr");
         let remote: SocketAddr = "8.8.8.8:5000".parse().expect("addr");
-        assert_eq!(client_ip(Some(local), &h).as_deref(), Some("9.9.9.9"));
+        assert_eq!(client_ip(Some(local), &h).as_deref(), Some("1.1.1.1"));
         assert_eq!(client_ip(Some(remote), &h).as_deref(), Some("8.8.8.8"));
-        assert_eq!(client_ip(None, &HeaderMap::new()), None);
+        assert_eq!(client_ip(None, &h), None);
+        assert_eq!(
+            client_ip(Some(local), &HeaderMap::new()).as_deref(),
+            Some("127.0.0.1")
+        );
+        // a second header line: the proxy's is the last one
+        h.append("x-forwarded-for", http::HeaderValue::from_static("2.2.2.2"));
+        assert_eq!(client_ip(Some(local), &h).as_deref(), Some("2.2.2.2"));
+        // garbage appended: the loopback peer itself
+        let mut junk = HeaderMap::new();
+        junk.insert(
+            "x-forwarded-for",
+            http::HeaderValue::from_static("1.1.1.1, nope"),
+        );
+        assert_eq!(client_ip(Some(local), &junk).as_deref(), Some("127.0.0.1"));
     }
 }

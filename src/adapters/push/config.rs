@@ -13,15 +13,25 @@ pub struct PushConfig {
     pub login_timeout: Duration,
     /// Capacity of each logged-in socket's outbound queue; overflowing it disconnects the socket.
     pub queue_capacity: usize,
+    /// Most bytes of encoded events waiting in one socket's outbound queue; past it the
+    /// socket is disconnected like on a count overflow.
+    pub queue_max_bytes: usize,
+    /// Largest relayed `message` payload (serialised JSON, bytes); bigger ones are dropped.
+    pub max_relay_bytes: usize,
     /// Capacity of each socket's Engine.IO packet channel (socketioxide's `max_buffer_size`).
     pub engine_queue_capacity: usize,
-    /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default).
+    /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default), on
+    /// polling bodies and websocket messages and frames alike.
     pub max_payload: u64,
     /// Period of [`SocketAuthenticator::keep_alive`](super::SocketAuthenticator::keep_alive)
     /// over the logged-in sockets (`None`: never; the original uses 30 min).
     pub token_keepalive: Option<Duration>,
     /// Time given to plain HTTP connections to finish on shutdown before they are cut.
     pub shutdown_grace: Duration,
+    /// A connection that has not sent a complete request head within this time is closed.
+    pub header_read_timeout: Duration,
+    /// Most connections open at once over all listeners; further ones are closed at accept.
+    pub max_connections: usize,
 }
 
 impl Default for PushConfig {
@@ -31,10 +41,15 @@ impl Default for PushConfig {
             ping_timeout: Duration::from_secs(20),
             login_timeout: Duration::from_secs(60),
             queue_capacity: 1024,
+            queue_max_bytes: 4 << 20,
+            max_relay_bytes: 64 << 10,
             engine_queue_capacity: 128,
             max_payload: 1_000_000,
             token_keepalive: Some(Duration::from_secs(30 * 60)),
             shutdown_grace: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(10),
+            // 10 000 socket.io clients with room to spare for REST calls.
+            max_connections: 20_000,
         }
     }
 }

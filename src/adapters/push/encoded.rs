@@ -18,6 +18,7 @@ pub(crate) struct Encoded {
     event: String,
     payload: Option<Box<RawValue>>,
     seq: Box<RawValue>,
+    size: usize,
 }
 
 impl Encoded {
@@ -29,11 +30,20 @@ impl Encoded {
     ) -> Result<Self, serde_json::Error> {
         let payload = payload.map(serde_json::value::to_raw_value).transpose()?;
         let seq = serde_json::value::to_raw_value(&serde_json::json!({ "_seq": seq }))?;
+        // `42["<event>",<payload>,<seq>]`
+        let size =
+            8 + event.len() + payload.as_deref().map_or(0, |p| p.get().len()) + seq.get().len();
         Ok(Self {
             event: event.to_owned(),
             payload,
             seq,
+            size,
         })
+    }
+
+    /// Approximate wire size in bytes (what it costs in a socket's queue).
+    pub(crate) fn size(&self) -> usize {
+        self.size
     }
 
     /// The event name.
@@ -115,6 +125,11 @@ mod tests {
             Some(r#"{"n":"2xx"}"#)
         );
         assert_eq!(first.seq.get(), r#"{"_seq":9}"#);
+        // 42["extenUpdate",{"n":"201"},{"_seq":9}]
+        assert_eq!(
+            first.size(),
+            r#"42["extenUpdate",{"n":"201"},{"_seq":9}]"#.len()
+        );
     }
 
     #[test]

@@ -75,7 +75,8 @@ fn spawn_login_timeout(hub: PushHub, socket: SocketRef) {
 /// Spec §7: relays `message` unchanged to `destUser`'s sockets.
 ///
 /// Unlike the original (quirk 7) the sender must be logged in; `screenSharingStart` also
-/// needs the `screen_sharing` permission.
+/// needs the `screen_sharing` permission, and payloads over `max_relay_bytes` are dropped
+/// (each copy waits in the recipients' queues).
 fn relay(hub: &PushHub, socket: &SocketRef, data: Value) {
     let Some(sender) = hub.inner.registry.user_of(socket.id) else {
         debug!(hub.inner.log, "message from socket not logged in dropped"; "sid" => %socket.id);
@@ -85,6 +86,13 @@ fn relay(hub: &PushHub, socket: &SocketRef, data: Value) {
     if screen_sharing && !sender.permissions.screen_sharing {
         info!(hub.inner.log, "screen sharing message dropped: no permission";
             "user" => &sender.username);
+        return;
+    }
+    let size = json_size(&data);
+    if size > hub.inner.config.max_relay_bytes {
+        info!(hub.inner.log, "message dropped: payload too large";
+            "user" => &sender.username, "bytes" => size,
+            "max_bytes" => hub.inner.config.max_relay_bytes);
         return;
     }
     let Some(dest) = data.get("destUser").and_then(Value::as_str) else {
@@ -98,5 +106,37 @@ fn relay(hub: &PushHub, socket: &SocketRef, data: Value) {
     );
     if let Err(e) = hub.publish(&event) {
         info!(hub.inner.log, "message relay failed"; "error" => %e);
+    }
+}
+
+/// Serialised size of `value` in bytes, without building the text.
+fn json_size(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        // Writing to a counter cannot fail; count it as too big if it ever does.
+        Err(_) => usize::MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_size_is_the_serialised_length() {
+        let v = json!({"destUser": "alice", "p": "x".repeat(1000)});
+        assert_eq!(json_size(&v), v.to_string().len());
     }
 }

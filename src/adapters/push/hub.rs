@@ -108,10 +108,23 @@ impl PushHub {
                 let Some(variant) = event.variant_for(&session.user, &session.rooms) else {
                     continue;
                 };
-                match session.tx.try_send(cache.get(variant)?) {
+                let encoded = cache.get(variant)?;
+                let size = encoded.size();
+                let before = session.queued_bytes.fetch_add(size, Ordering::Relaxed);
+                if before.saturating_add(size) > self.inner.config.queue_max_bytes {
+                    session.queued_bytes.fetch_sub(size, Ordering::Relaxed);
+                    full.push((*sid, Overflow::Bytes(before)));
+                    continue;
+                }
+                match session.tx.try_send(encoded) {
                     Ok(()) => queued += 1,
-                    Err(TrySendError::Full(_)) => full.push(*sid),
-                    Err(TrySendError::Closed(_)) => closed.push(*sid),
+                    Err(e) => {
+                        session.queued_bytes.fetch_sub(size, Ordering::Relaxed);
+                        match e {
+                            TrySendError::Full(_) => full.push((*sid, Overflow::Count)),
+                            TrySendError::Closed(_) => closed.push(*sid),
+                        }
+                    }
                 }
             }
         }
@@ -121,7 +134,7 @@ impl PushHub {
         }
         let overflowed = full
             .into_iter()
-            .filter_map(|sid| self.drop_slow(sid, event.event()))
+            .filter_map(|(sid, why)| self.drop_slow(sid, event.event(), why))
             .collect();
         Ok(PublishOutcome {
             seq,
@@ -245,14 +258,32 @@ impl PushHub {
         Some(session)
     }
 
-    fn drop_slow(&self, sid: Sid, event: &str) -> Option<String> {
+    fn drop_slow(&self, sid: Sid, event: &str, why: Overflow) -> Option<String> {
         let session = self.unregister(sid)?;
-        warn!(self.inner.log, "socket queue overflow, disconnecting slow client";
-            "user" => &session.user.username, "sid" => %sid, "event" => event,
-            "capacity" => self.inner.config.queue_capacity);
+        match why {
+            Overflow::Count => {
+                warn!(self.inner.log, "socket queue overflow, disconnecting slow client";
+                "user" => &session.user.username, "sid" => %sid, "event" => event,
+                "capacity" => self.inner.config.queue_capacity)
+            }
+            Overflow::Bytes(queued) => {
+                warn!(self.inner.log, "socket queue bytes overflow, disconnecting slow client";
+                "user" => &session.user.username, "sid" => %sid, "event" => event,
+                "queued_bytes" => queued, "max_bytes" => self.inner.config.queue_max_bytes)
+            }
+        }
         cut(&session.socket, &self.inner.log);
         Some(session.user.username)
     }
+}
+
+/// Which bound of a socket's queue a publication hit.
+#[derive(Debug, Clone, Copy)]
+enum Overflow {
+    /// `queue_capacity` events waiting.
+    Count,
+    /// This many bytes waiting, plus the event, exceed `queue_max_bytes`.
+    Bytes(usize),
 }
 
 /// Graceful server-side disconnect (`io server disconnect` on the client); cuts the

@@ -5,6 +5,9 @@
 //! `takeOverAck` that no current client sends. The older socket is not disconnected
 //! (as in the original): the client logs itself out.
 
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use slog::{info, o};
@@ -16,6 +19,7 @@ use super::outbox::spawn_drain;
 use super::registry::Session;
 use super::rooms::RoomSet;
 use super::user::UaType;
+use crate::adapters::clip::clip;
 
 /// A syntactically valid login request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +60,8 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
         .verify(&request.access_key_id, &request.token)
         .await;
     let Some(user) = verified else {
-        info!(log, "socket login rejected: bad credentials"; "key" => &request.access_key_id);
+        info!(log, "socket login rejected: bad credentials";
+            "key" => clip(&request.access_key_id));
         reject(&hub, &socket);
         return;
     };
@@ -82,6 +87,7 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
     let rooms = RoomSet::for_permissions(&user.permissions);
     socket.join(rooms.names());
     let (tx, rx) = mpsc::channel(hub.inner.config.queue_capacity.max(1));
+    let queued_bytes = Arc::new(AtomicUsize::new(0));
     let session = Session {
         socket: socket.clone(),
         user: user.clone(),
@@ -90,6 +96,7 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
         token: SecretString::from(request.token.clone()),
         rooms: rooms.clone(),
         tx,
+        queued_bytes: Arc::clone(&queued_bytes),
     };
     if let Some(previous) = hub.inner.registry.insert(socket.id, session) {
         let stale: Vec<_> = previous
@@ -111,7 +118,7 @@ pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<V
         hub.unregister(socket.id);
         return;
     }
-    spawn_drain(socket.clone(), rx, log.clone());
+    spawn_drain(socket.clone(), rx, queued_bytes, log.clone());
     info!(log, "socket logged in"; "user" => &user.username,
         "ua_type" => request.ua_type.map(UaType::as_str), "rooms" => ?rooms.names());
     hub.notify(SessionEvent::LoggedIn {

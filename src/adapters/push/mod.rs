@@ -11,20 +11,20 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use nethcti_server::adapters::push::{self, Broadcast, PushConfig, SocketAuthenticator};
+//! use nethcti_server::adapters::push::{self, Broadcast, PushConfig, ServeLimits, SocketAuthenticator};
 //! use tokio_util::sync::CancellationToken;
 //! use warp::Filter;
 //!
 //! async fn wire(auth: Arc<dyn SocketAuthenticator>, log: slog::Logger) -> std::io::Result<()> {
 //!     let routes = warp::path("version").map(|| "1");
 //!     let config = PushConfig::default();
-//!     let grace = config.shutdown_grace;
+//!     let limits = ServeLimits::new(&config);
 //!     let (svc, hub) = push::build(warp::service(routes), auth, config, log.clone());
 //!     let shutdown = CancellationToken::new();
 //!     let http = tokio::net::TcpListener::bind("127.0.0.1:8179").await?;
 //!     let ws = tokio::net::TcpListener::bind("127.0.0.1:8181").await?;
-//!     tokio::spawn(push::serve(http, svc.clone(), shutdown.child_token(), grace, log.clone()));
-//!     tokio::spawn(push::serve(ws, svc, shutdown.child_token(), grace, log));
+//!     tokio::spawn(push::serve(http, svc.clone(), shutdown.child_token(), limits.clone(), log.clone()));
+//!     tokio::spawn(push::serve(ws, svc, shutdown.child_token(), limits, log));
 //!     hub.publish(&Broadcast::server_reloaded()).ok();
 //!     hub.close_user("alice");
 //!     shutdown.cancel();
@@ -48,6 +48,7 @@ pub mod events;
 mod handlers;
 mod hub;
 mod kill;
+mod limits;
 mod login;
 mod outbox;
 mod registry;
@@ -60,6 +61,7 @@ pub use config::PushConfig;
 pub use error::PushError;
 pub use hub::{PublishOutcome, PushHub, SessionEvent, SessionInfo};
 pub use kill::KillSwitch;
+pub use limits::ServeLimits;
 pub use rooms::{room_name, RoomSet, Topic, Variant};
 pub use serve::{build, serve};
 pub use user::{PushPermissions, SocketAuthenticator, SocketUser, UaType};

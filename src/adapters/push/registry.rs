@@ -1,6 +1,7 @@
 //! The logged-in sockets: one [`Session`] per socket id, with its user, rooms and outbound queue.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use secrecy::SecretString;
@@ -21,6 +22,8 @@ pub(crate) struct Session {
     pub(crate) token: SecretString,
     pub(crate) rooms: RoomSet,
     pub(crate) tx: mpsc::Sender<Arc<Encoded>>,
+    /// Bytes of the events in `tx` (added on queueing, taken off by the drain task).
+    pub(crate) queued_bytes: Arc<AtomicUsize>,
 }
 
 /// The map of logged-in sockets; short critical sections only, never held across `.await`.

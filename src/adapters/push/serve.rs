@@ -6,21 +6,22 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use hyper::body::{Body, Incoming};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use slog::{debug, info, warn, Logger};
 use socketioxide::service::SocketIoService;
 use socketioxide::SocketIo;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 use super::config::PushConfig;
 use super::handlers::attach;
 use super::hub::PushHub;
 use super::kill::{KillSwitch, KillableIo};
+use super::limits::ServeLimits;
 use super::user::SocketAuthenticator;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -40,6 +41,10 @@ pub fn build<S: Clone>(
         .ping_interval(config.ping_interval)
         .ping_timeout(config.ping_timeout)
         .max_payload(config.max_payload)
+        // Engine.IO's max_payload only bounds polling bodies; websocket messages have
+        // their own limits (64 MiB / 16 MiB frames by default).
+        .ws_max_message_size(ws_limit(config.max_payload))
+        .ws_max_frame_size(ws_limit(config.max_payload))
         .max_buffer_size(config.engine_queue_capacity.max(1))
         .build_with_inner_svc(inner);
     let hub = PushHub::new(auth, config, log);
@@ -48,15 +53,23 @@ pub fn build<S: Clone>(
     (svc, hub)
 }
 
+fn ws_limit(max_payload: u64) -> usize {
+    usize::try_from(max_payload).unwrap_or(usize::MAX)
+}
+
 /// Serves `svc` on `listener` (HTTP/1 with upgrades) until `shutdown` is cancelled.
 ///
-/// On shutdown it stops accepting, lets plain HTTP connections finish for `grace`, then
-/// cuts whatever is left, websockets included.
+/// Each request carries the peer's [`SocketAddr`](std::net::SocketAddr) in its extensions (for the client IP)
+/// and the connection's [`KillSwitch`]. A connection that does not send a complete request
+/// head within `limits.header_read_timeout` is closed; past `limits.max_connections` open
+/// connections (shared by the listeners given clones of `limits`) new ones are closed at
+/// once. On shutdown it stops accepting, lets plain HTTP connections finish for
+/// `limits.grace`, then cuts whatever is left, websockets included.
 pub async fn serve<S, B>(
     listener: TcpListener,
     svc: S,
     shutdown: CancellationToken,
-    grace: Duration,
+    limits: ServeLimits,
     log: Logger,
 ) where
     S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
@@ -66,8 +79,16 @@ pub async fn serve<S, B>(
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    let builder = auto::Builder::new(TokioExecutor::new());
-    let graceful = GracefulShutdown::new();
+    // HTTP/1 only (the auto builder's version sniffing waits for bytes without a timeout).
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let mut saturated = false;
+    // Shutdown: `drain` asks every connection to finish its request and close, `tracker`
+    // waits for them, then `hard` cuts whatever is left (websockets included).
+    let drain = CancellationToken::new();
+    let tracker = TaskTracker::new();
     let hard = CancellationToken::new();
     info!(log, "push listener started"; "addr" => ?listener.local_addr().ok());
     loop {
@@ -84,27 +105,52 @@ pub async fn serve<S, B>(
                 continue;
             }
         };
+        let Some(slot) = limits.try_slot() else {
+            if !saturated {
+                warn!(log, "connection limit reached, refusing new connections";
+                    "max_connections" => limits.max_connections());
+            }
+            saturated = true;
+            drop(stream);
+            continue;
+        };
+        if saturated {
+            info!(log, "below the connection limit again, accepting");
+            saturated = false;
+        }
         let switch = KillSwitch::new(hard.child_token());
         let io = TokioIo::new(KillableIo::new(stream, &switch));
         let tagged = svc.clone().map_request(move |mut req: Request<Incoming>| {
             req.extensions_mut().insert(switch.clone());
+            req.extensions_mut().insert(peer);
             req
         });
         let conn = builder
-            .serve_connection_with_upgrades(io, TowerToHyperService::new(tagged))
-            .into_owned();
-        let conn = graceful.watch(conn);
+            .serve_connection(io, TowerToHyperService::new(tagged))
+            .with_upgrades();
         let log = log.clone();
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
+        let drain = drain.clone();
+        tracker.spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            let ended = tokio::select! {
+                ended = conn.as_mut() => ended,
+                _ = drain.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.as_mut().await
+                }
+            };
+            if let Err(e) = ended {
                 debug!(log, "connection ended with error"; "peer" => %peer, "error" => %e);
             }
+            drop(slot);
         });
     }
     drop(listener);
+    drain.cancel();
+    tracker.close();
     tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(grace) => {
+        _ = tracker.wait() => {}
+        _ = tokio::time::sleep(limits.grace) => {
             debug!(log, "grace period over, cutting remaining connections");
         }
     }

@@ -7,6 +7,7 @@
 
 use super::hooks::OperationsHooks;
 use super::request::OpRequest;
+use crate::adapters::clip::clip;
 use crate::domain::operations::calls::{self, CallRequest, CallRoute, Endpoint};
 use crate::domain::operations::conference::{self, StartConf};
 use crate::domain::operations::phone_urls::PhoneAction;
@@ -126,10 +127,11 @@ impl OperationsService {
         .await;
         match &out {
             Ok(_) => {
-                debug!(self.deps.log, "operation done"; "user" => &caller.username, "request" => &name)
+                debug!(self.deps.log, "operation done"; "user" => &caller.username, "request" => clip(&name))
             }
             Err(e) => {
-                info!(self.deps.log, "operation failed"; "user" => &caller.username, "request" => &name, "error" => %e)
+                info!(self.deps.log, "operation failed"; "user" => &caller.username,
+                    "request" => clip(&name), "error" => clip(&e.to_string()))
             }
         }
         out

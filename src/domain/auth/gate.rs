@@ -31,8 +31,8 @@ pub struct GateRequest<'a> {
     pub path_and_query: &'a str,
     /// The `Authorization` header (None when absent or not valid text).
     pub authorization: Option<&'a str>,
-    /// The `X-Forwarded-For` header.
-    pub forwarded_for: Option<&'a str>,
+    /// The client IP (the peer, or the address a local proxy appended); `None` when unknown.
+    pub client_ip: Option<&'a str>,
 }
 
 /// The gate's verdict.
@@ -75,11 +75,8 @@ pub fn decide(req: &GateRequest<'_>, unauthe: &UnautheCall) -> Gate {
         return Gate::Public;
     }
     if path.starts_with(UNAUTHE_CALL_PREFIX) {
-        // only a single forwarded address counts (quirk 10)
-        let ip_ok = req
-            .forwarded_for
-            .filter(|x| !x.contains(','))
-            .is_some_and(|x| unauthe.allowed.allows(x));
+        // The client IP, not the client-controlled forwarded list (quirk 10).
+        let ip_ok = req.client_ip.is_some_and(|x| unauthe.allowed.allows(x));
         return if unauthe.enabled && ip_ok {
             Gate::Public
         } else {
@@ -101,7 +98,7 @@ mod tests {
             is_options: false,
             path_and_query: path,
             authorization: auth,
-            forwarded_for: None,
+            client_ip: None,
         }
     }
 
@@ -147,18 +144,18 @@ mod tests {
     }
 
     #[test]
-    fn unauthe_call_needs_enabled_and_single_allowed_ip() {
+    fn unauthe_call_needs_enabled_and_an_allowed_client_ip() {
         let mut u = UnautheCall {
             enabled: true,
             allowed: AllowedNetworks::parse("10.0.0.0/8"),
         };
         let mut r = req("/astproxy/unauthe_call", Some("alice:abc"));
         assert_eq!(decide(&r, &u), Gate::Unauthorized);
-        r.forwarded_for = Some("10.1.2.3");
+        r.client_ip = Some("10.1.2.3");
         assert_eq!(decide(&r, &u), Gate::Public);
-        r.forwarded_for = Some("10.1.2.3, 10.1.2.4");
+        r.client_ip = Some("192.168.1.1");
         assert_eq!(decide(&r, &u), Gate::Unauthorized);
-        r.forwarded_for = Some("10.1.2.3");
+        r.client_ip = Some("10.1.2.3");
         u.enabled = false;
         assert_eq!(decide(&r, &u), Gate::Unauthorized);
     }
