@@ -3,6 +3,7 @@
 pub mod file;
 pub mod pam;
 pub mod token_file;
+pub mod verify_pool;
 
 pub use file::FileCredentials;
 pub use pam::PamCredentials;
