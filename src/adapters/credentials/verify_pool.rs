@@ -6,6 +6,11 @@
 //! came back. Here a fixed number of threads, created once with the credential backend,
 //! take jobs from one bounded queue and answer through a oneshot: the memory is bounded by
 //! the pool size. The threads end when the pool is dropped.
+//!
+//! The time bound is on the queue, on the real clock: a job that waited longer than the
+//! bound for a thread is answered with [`VerifyPoolError::Timeout`] instead of being
+//! verified (a verification itself is bounded by its cost). No tokio timer is involved, so
+//! tokio's paused test clock cannot expire a check that is merely running.
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
@@ -13,14 +18,14 @@ use secrecy::{ExposeSecret, SecretString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// Verifier threads of the password file backend.
 pub const DEFAULT_THREADS: usize = 2;
 /// Checks waiting for a thread before new ones are refused.
 pub const DEFAULT_QUEUE: usize = 64;
-/// Longest wait for a verification, queueing included.
+/// Longest wait in the queue before a check is given up.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a verification did not give an answer.
@@ -32,8 +37,8 @@ pub enum VerifyPoolError {
     /// The pool's threads are gone (stopped, or a verification panicked).
     #[error("password verifier stopped")]
     Closed,
-    /// No answer within the time bound.
-    #[error("password verification took longer than {0:?}")]
+    /// The check waited longer than the bound for a verifier thread.
+    #[error("password check waited longer than {0:?} for a verifier thread")]
     Timeout(Duration),
 }
 
@@ -45,7 +50,8 @@ pub struct SpawnError(#[from] std::io::Error);
 struct Job {
     hash: String,
     password: SecretString,
-    reply: oneshot::Sender<bool>,
+    queued: Instant,
+    reply: oneshot::Sender<Result<bool, VerifyPoolError>>,
 }
 
 /// The pool handle; dropping the last clone stops the threads once their jobs are done.
@@ -79,8 +85,8 @@ impl Drop for Alive {
 }
 
 impl VerifyPool {
-    /// Starts `threads` (at least one) verifier threads fed by a queue of `queue` jobs;
-    /// each verification is bounded by `timeout`.
+    /// Starts `threads` (at least one) verifier threads fed by a queue of `queue` jobs; a
+    /// job that waited `timeout` for a thread is given up.
     ///
     /// # Errors
     /// [`SpawnError`] when a thread cannot be started.
@@ -95,11 +101,12 @@ impl VerifyPool {
         let live = Arc::new(AtomicUsize::new(0));
         for n in 0..threads {
             let rx = rx.clone();
+            let max_wait = timeout;
             live.fetch_add(1, Ordering::SeqCst);
             let alive = Alive(live.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-verify-{n}"))
-                .spawn(move || work(&rx, alive));
+                .spawn(move || work(&rx, max_wait, alive));
             if let Err(e) = spawned {
                 // The closure (and its `Alive`) was dropped with the failed spawn.
                 return Err(SpawnError(e));
@@ -130,29 +137,26 @@ impl VerifyPool {
     /// True when `password` matches the PHC `hash` (false for a malformed hash).
     ///
     /// # Errors
-    /// [`VerifyPoolError`] when the queue is full, the threads are gone or no answer came
-    /// within the time bound.
+    /// [`VerifyPoolError`] when the queue is full, the threads are gone or the check waited
+    /// too long for a thread.
     pub async fn verify(&self, hash: &str, password: &str) -> Result<bool, VerifyPoolError> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             hash: hash.to_owned(),
             password: SecretString::from(password.to_owned()),
+            queued: Instant::now(),
             reply,
         };
         self.jobs.try_send(job).map_err(|e| match e {
             TrySendError::Full(_) => VerifyPoolError::Saturated(self.queue),
             TrySendError::Disconnected(_) => VerifyPoolError::Closed,
         })?;
-        match tokio::time::timeout(self.timeout, answer).await {
-            Ok(Ok(ok)) => Ok(ok),
-            Ok(Err(_)) => Err(VerifyPoolError::Closed),
-            Err(_) => Err(VerifyPoolError::Timeout(self.timeout)),
-        }
+        answer.await.unwrap_or(Err(VerifyPoolError::Closed))
     }
 }
 
 /// A worker: takes jobs until the queue's senders are all gone.
-fn work(rx: &Mutex<Receiver<Job>>, _alive: Alive) {
+fn work(rx: &Mutex<Receiver<Job>>, max_wait: Duration, _alive: Alive) {
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
@@ -160,10 +164,14 @@ fn work(rx: &Mutex<Receiver<Job>>, _alive: Alive) {
         };
         let Ok(job) = job else { return };
         if job.reply.is_closed() {
-            continue; // the caller gave up (timeout): skip the expensive part
+            continue; // the caller is gone (its request ended): skip the expensive part
         }
-        let ok = verify(&job.hash, job.password.expose_secret());
-        let _ = job.reply.send(ok);
+        let answer = if job.queued.elapsed() >= max_wait {
+            Err(VerifyPoolError::Timeout(max_wait))
+        } else {
+            Ok(verify(&job.hash, job.password.expose_secret()))
+        };
+        let _ = job.reply.send(answer);
     }
 }
 
@@ -234,13 +242,24 @@ mod tests {
         );
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn an_unanswered_check_times_out() {
-        let pool = VerifyPool::start(0, 1, Duration::from_secs(3)).expect("pool");
+    #[tokio::test]
+    async fn a_check_that_waited_the_bound_for_a_thread_is_given_up() {
+        // A zero bound: every job has waited at least that long when a thread takes it.
+        let pool = VerifyPool::new(1, 4, Duration::ZERO).expect("pool");
         assert_eq!(
             pool.verify(&cheap_hash("x"), "x").await,
-            Err(VerifyPoolError::Timeout(Duration::from_secs(3)))
+            Err(VerifyPoolError::Timeout(Duration::ZERO))
         );
+        assert_eq!(
+            VerifyPoolError::Timeout(Duration::from_secs(10)).to_string(),
+            "password check waited longer than 10s for a verifier thread"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_paused_test_clock_does_not_expire_a_running_check() {
+        let pool = VerifyPool::new(1, 4, DEFAULT_TIMEOUT).expect("pool");
+        assert_eq!(pool.verify(&cheap_hash("x"), "x").await, Ok(true));
     }
 
     #[test]
