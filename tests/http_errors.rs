@@ -71,3 +71,42 @@ async fn unknown_paths_are_404_and_known_paths_with_another_method_405() {
         );
     }
 }
+
+#[tokio::test]
+async fn login_failures_and_missing_tokens_are_401_with_an_empty_body() {
+    let d = start_daemon(None).await;
+    let client = reqwest::Client::new();
+    for body in [
+        r#"{}"#,
+        r#"{"username": "alice"}"#,
+        r#"{"username": 201, "password": "alice"}"#,
+        r#"{"username": "alice", "password": true}"#,
+        r#"{"username": "alice", "password": "wrong"}"#,
+    ] {
+        let resp = client
+            .post(format!("{}/authentication/login", d.rest))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("login");
+        let seen = (
+            resp.status().as_u16(),
+            resp.headers().get("content-type").cloned(),
+            resp.headers().get("www-authenticate").cloned(),
+            resp.text().await.expect("body"),
+        );
+        assert_eq!(seen, (401, None, None, String::new()), "{body}");
+    }
+    for (method, path) in [
+        ("GET", "/foo/bar"),
+        ("GET", "/user/me"),
+        ("POST", "/astproxy/hangup"),
+    ] {
+        assert_eq!(
+            call(&d, None, method, path).await,
+            (401, None, String::new()),
+            "{method} {path}"
+        );
+    }
+}
