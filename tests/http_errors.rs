@@ -110,3 +110,24 @@ async fn login_failures_and_missing_tokens_are_401_with_an_empty_body() {
         );
     }
 }
+
+#[tokio::test]
+async fn hangup_mainexten_of_an_idle_user_is_a_404_before_any_pbx_command() {
+    let d = start_daemon(None).await;
+    let token = d.login("alice").await;
+    let (status, body) = d
+        .post(
+            "alice",
+            &token,
+            "/astproxy/hangup_mainexten",
+            json!({"exten": "201"}),
+        )
+        .await;
+    assert_eq!(
+        (status, parsed(&body)),
+        (
+            404,
+            json!({"code": "ConversationNotFound", "message": "extension 201 has no conversation"})
+        )
+    );
+}
