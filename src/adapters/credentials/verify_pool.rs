@@ -4,16 +4,16 @@
 //! Run on tokio's blocking pool, a login burst spawned a fresh thread per check and glibc
 //! kept one malloc arena per thread, so the resident size grew with the burst and never
 //! came back. Here a fixed number of threads, created once with the credential backend,
-//! take jobs from one bounded queue and answer through a oneshot: the memory is bounded by
-//! the pool size. The threads end when the pool is dropped.
+//! take jobs from one bounded queue and answer through a oneshot, each reusing one argon2
+//! memory buffer ([`verify_with`]): the memory is bounded by the pool size. The threads end
+//! when the pool is dropped.
 //!
 //! The time bound is on the queue, on the real clock: a job that waited longer than the
 //! bound for a thread is answered with [`VerifyPoolError::Timeout`] instead of being
 //! verified (a verification itself is bounded by its cost). No tokio timer is involved, so
 //! tokio's paused test clock cannot expire a check that is merely running.
 
-use argon2::password_hash::{PasswordHash, PasswordVerifier};
-use argon2::Argon2;
+use super::argon2_check::verify_with;
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
@@ -157,6 +157,7 @@ impl VerifyPool {
 
 /// A worker: takes jobs until the queue's senders are all gone.
 fn work(rx: &Mutex<Receiver<Job>>, max_wait: Duration, _alive: Alive) {
+    let mut memory = Vec::new();
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
@@ -169,27 +170,21 @@ fn work(rx: &Mutex<Receiver<Job>>, max_wait: Duration, _alive: Alive) {
         let answer = if job.queued.elapsed() >= max_wait {
             Err(VerifyPoolError::Timeout(max_wait))
         } else {
-            Ok(verify(&job.hash, job.password.expose_secret()))
+            Ok(verify_with(
+                &mut memory,
+                &job.hash,
+                job.password.expose_secret(),
+            ))
         };
         let _ = job.reply.send(answer);
     }
-}
-
-/// One argon2 check (false for a malformed hash).
-fn verify(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use argon2::password_hash::{PasswordHasher, SaltString};
+    use argon2::Argon2;
 
     /// A cheap hash (m=64 KiB) so the tests stay fast in debug builds.
     fn cheap_hash(password: &str) -> String {
