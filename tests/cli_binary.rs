@@ -90,6 +90,40 @@ fn version_prints_name_and_version() {
 }
 
 #[test]
+fn a_log_rotate_size_below_4096_bytes_is_refused_with_exit_2() {
+    for (value, reason) in [
+        ("0", "must be at least 4096 bytes"),
+        ("4095", "must be at least 4096 bytes"),
+        ("1.5", "expected a number of bytes"),
+        ("lots", "expected a number of bytes"),
+    ] {
+        let out = run(&["--log-rotate-size", value, "--check-config"]);
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        let first = text(&out.stderr).lines().next().unwrap_or("").to_owned();
+        assert_eq!(
+            first,
+            format!("error: invalid value '{value}' for '--log-rotate-size <BYTES>': {reason}")
+        );
+    }
+}
+
+#[test]
+fn log_rotate_keep_zero_and_the_smallest_rotate_size_are_accepted() {
+    let dir = fixture_dir();
+    let dir = dir.to_str().expect("utf-8 path");
+    let out = run(&[
+        "--config-dir",
+        dir,
+        "--log-rotate-size",
+        "4096",
+        "--log-rotate-keep",
+        "0",
+        "--check-config",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
 fn bad_flags_exit_2() {
     let out = run(&["--log-level", "loud", "--check-config"]);
     assert_eq!(out.status.code(), Some(2));

@@ -92,6 +92,22 @@ fn rotates_by_size_and_keeps_the_configured_count() {
 }
 
 #[test]
+fn rotate_keep_zero_keeps_no_old_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("nethcti.log");
+    let log = logging::file_logger(&path, LogLevel::Info, 200, 0).expect("logger");
+    for i in 0..60 {
+        info!(log, "a record long enough to fill the file quickly"; "i" => i);
+    }
+    drop(log);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["nethcti.log"]);
+}
+
+#[test]
 fn an_unwritable_path_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("no-such-dir/nethcti.log");

@@ -34,11 +34,12 @@ pub struct Cli {
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<LogLevel>,
 
-    /// Rotate the log file when it reaches this many bytes
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ROTATE_SIZE)]
+    /// Rotate the log file when it reaches this many bytes (at least 4096)
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ROTATE_SIZE,
+        value_parser = rotate_size)]
     pub log_rotate_size: u64,
 
-    /// Number of rotated log files kept
+    /// Number of rotated log files kept (0: none, the log starts over at the size limit)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ROTATE_KEEP)]
     pub log_rotate_keep: usize,
 
@@ -67,6 +68,22 @@ pub struct Cli {
     /// With --demo: simulated calls per minute (0 = no automatic traffic)
     #[arg(long, value_name = "RATE", default_value_t = DEFAULT_DEMO_TRAFFIC)]
     pub demo_traffic: u32,
+}
+
+/// Smallest `--log-rotate-size`: below a few lines per file, rotation is churn (0 rotated on
+/// every line).
+pub const MIN_ROTATE_SIZE: u64 = 4096;
+
+/// `--log-rotate-size`: a byte count of at least [`MIN_ROTATE_SIZE`].
+fn rotate_size(text: &str) -> Result<u64, String> {
+    let n: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a number of bytes".to_owned())?;
+    if n < MIN_ROTATE_SIZE {
+        return Err(format!("must be at least {MIN_ROTATE_SIZE} bytes"));
+    }
+    Ok(n)
 }
 
 /// Calls per minute the demo generates unless `--demo-traffic` says otherwise.

@@ -1,11 +1,13 @@
 //! Credentials from `passwords.json` in the config directory:
 //! `{ "<username>": "<argon2 PHC hash>" }`. Usernames are matched lower-case with any
-//! `@domain` removed. Verification runs on the blocking pool; an unknown user is checked
+//! `@domain` removed. Verification runs on the backend's own small pool of argon2 threads
+//! ([`VerifyPool`], so a login burst cannot grow the memory); an unknown user is checked
 //! against a dummy hash so the answer time does not reveal which users exist.
 
+use super::verify_pool::{SpawnError, VerifyPool, VerifyPoolError};
 use crate::domain::auth::identity::strip_domain;
 use crate::ports::credentials::{Credentials, CredentialsError};
-use argon2::password_hash::{PasswordHash, PasswordVerifier};
+use argon2::password_hash::PasswordHash;
 use argon2::Argon2;
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -38,18 +40,23 @@ pub enum PasswordFileError {
         /// User whose hash is bad.
         user: String,
     },
+    /// The verifier threads could not be started.
+    #[error(transparent)]
+    Verifier(#[from] SpawnError),
 }
 
 /// Credentials checked against argon2 hashes.
 #[derive(Clone)]
 pub struct FileCredentials {
     hashes: Arc<HashMap<String, String>>,
+    pool: VerifyPool,
 }
 
 impl std::fmt::Debug for FileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileCredentials")
             .field("users", &self.hashes.len())
+            .field("pool", &self.pool)
             .finish()
     }
 }
@@ -58,7 +65,8 @@ impl FileCredentials {
     /// Parses the document.
     ///
     /// # Errors
-    /// [`PasswordFileError`] when it is not an object of valid PHC strings.
+    /// [`PasswordFileError`] when it is not an object of valid PHC strings, or when the
+    /// verifier threads cannot be started.
     pub fn from_json(doc: &serde_json::Value, origin: &str) -> Result<Self, PasswordFileError> {
         let obj = doc
             .as_object()
@@ -78,7 +86,13 @@ impl FileCredentials {
         }
         Ok(Self {
             hashes: Arc::new(hashes),
+            pool: VerifyPool::with_defaults()?,
         })
+    }
+
+    /// The verifier pool (its thread count, for tests and diagnostics).
+    pub fn pool(&self) -> &VerifyPool {
+        &self.pool
     }
 
     /// Reads `passwords.json`.
@@ -114,28 +128,24 @@ impl FileCredentials {
     }
 }
 
-fn verify(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
 #[async_trait]
 impl Credentials for FileCredentials {
     async fn check(&self, username: &str, password: &str) -> Result<bool, CredentialsError> {
         let key = strip_domain(username).to_lowercase();
         let (hash, known) = match self.hashes.get(&key) {
-            Some(h) => (h.clone(), true),
-            None => (DUMMY_HASH.to_owned(), false),
+            Some(h) => (h.as_str(), true),
+            None => (DUMMY_HASH, false),
         };
-        let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || verify(&hash, &password))
+        let ok = self
+            .pool
+            .verify(hash, password)
             .await
-            .map_err(|e| CredentialsError::Unavailable(format!("verifier task failed: {e}")))?;
+            .map_err(|e| match e {
+                VerifyPoolError::Timeout(_) => CredentialsError::Timeout(e.to_string()),
+                VerifyPoolError::Saturated(_) | VerifyPoolError::Closed => {
+                    CredentialsError::Unavailable(e.to_string())
+                }
+            })?;
         Ok(known && ok)
     }
 }
@@ -153,6 +163,38 @@ mod tests {
         assert_eq!(c.check("ALICE@example.com", "S3cret!").await, Ok(true));
         assert_eq!(c.check("alice", "wrong").await, Ok(false));
         assert_eq!(c.check("bob", "S3cret!").await, Ok(false));
+    }
+
+    #[tokio::test]
+    async fn concurrent_checks_beyond_the_pool_size_all_answer_on_the_pool_threads() {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        // Cheap parameters (m=64 KiB) keep the debug build fast; the file accepts any PHC.
+        let params = argon2::Params::new(64, 1, 1, None).expect("params");
+        let salt = SaltString::encode_b64(b"fixed-test-salt!").expect("salt");
+        let h = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password(b"pw", &salt)
+            .expect("hash")
+            .to_string();
+        let c = FileCredentials::from_json(&json!({"alice": h}), "mem").expect("valid");
+        assert_eq!(
+            c.pool().threads(),
+            super::super::verify_pool::DEFAULT_THREADS
+        );
+        let checks = (0..12).map(|i| {
+            let c = c.clone();
+            async move {
+                let (user, password) = match i % 3 {
+                    0 => ("alice", "pw"),
+                    1 => ("alice", "nope"),
+                    _ => ("mallory", "pw"),
+                };
+                c.check(user, password).await
+            }
+        });
+        let results = futures::future::join_all(checks).await;
+        let expected: Vec<_> = (0..12).map(|i| Ok(i % 3 == 0)).collect();
+        assert_eq!(results, expected);
+        assert_eq!(c.pool().threads(), 2);
     }
 
     #[test]

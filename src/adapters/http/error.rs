@@ -77,6 +77,15 @@ impl ApiError {
         }
     }
 
+    /// 401s and the not-ready 503 have an empty body and no content type, details only in
+    /// headers (auth.md §3.2, §4.1): clients read nothing else.
+    fn has_empty_body(&self) -> bool {
+        matches!(
+            self,
+            Self::Unauthorized | Self::NotConfigured(_) | Self::NotReady
+        )
+    }
+
     fn code(&self) -> &'static str {
         match self {
             Self::InvalidContent(_) => "InvalidContent",
@@ -104,8 +113,14 @@ impl ApiError {
             other => other.to_string(),
         };
         let status = self.status();
-        let body = json!({"code": self.code(), "message": message});
-        let mut resp = warp::reply::with_status(warp::reply::json(&body), status).into_response();
+        let mut resp = if self.has_empty_body() {
+            let mut r = Response::new(Vec::<u8>::new().into());
+            *r.status_mut() = status;
+            r
+        } else {
+            let body = json!({"code": self.code(), "message": message});
+            warp::reply::with_status(warp::reply::json(&body), status).into_response()
+        };
         let h = resp.headers_mut();
         match &self {
             Self::NotConfigured(_) => {
@@ -191,31 +206,64 @@ pub enum Rejected {
 
 impl warp::reject::Reject for Rejected {}
 
+/// Raised by the fallback (after the gate) for every request no route answered: 404,
+/// unless a route has the path with another method (405) or refused the request.
+/// A type of its own, so finding it never hides a [`Rejected`] of a matched route.
+#[derive(Debug)]
+pub struct NoRoute {
+    /// The request method.
+    pub method: http::Method,
+    /// The request path (no query).
+    pub path: String,
+}
+
+impl warp::reject::Reject for NoRoute {}
+
 /// Turns every rejection into a JSON error reply (no CORS: these are "proxy" replies).
+///
+/// Order: the gate and body rejections; then a wrong method on a path that exists (405
+/// `"<METHOD> is not allowed"`: method filters come after the path in every route, so
+/// `MethodNotAllowed` only arises for a known path); then an unknown path (404
+/// `"<path> does not exist"`), as restify answers (auth.md §11).
 pub async fn handle_rejection(err: warp::Rejection) -> Result<Response, Infallible> {
+    use warp::reject as r;
     let log = Logger::root(slog::Discard, slog::o!());
-    let api = if let Some(r) = err.find::<Rejected>() {
-        match r {
-            Rejected::Unauthorized => ApiError::Unauthorized,
-            Rejected::PayloadTooLarge => ApiError::PayloadTooLarge,
-            Rejected::BadBody => ApiError::BadRequest("unreadable body".into()),
+    let no_route = err.find::<NoRoute>();
+    let api = match err.find::<Rejected>() {
+        Some(Rejected::Unauthorized) => ApiError::Unauthorized,
+        Some(Rejected::PayloadTooLarge) => ApiError::PayloadTooLarge,
+        Some(Rejected::BadBody) => ApiError::BadRequest("unreadable body".into()),
+        _ if err.find::<r::MethodNotAllowed>().is_some() => {
+            let method = no_route.map_or("method", |n| n.method.as_str());
+            return Ok(method_not_allowed(method));
         }
-    } else if err.is_not_found() {
-        ApiError::NotFound("resource does not exist".into())
-    } else if err.find::<warp::reject::MethodNotAllowed>().is_some() {
-        let mut resp = warp::reply::with_status(
-            warp::reply::json(
-                &json!({"code": "MethodNotAllowed", "message": "method is not allowed"}),
-            ),
-            StatusCode::METHOD_NOT_ALLOWED,
-        )
-        .into_response();
-        resp.headers_mut().remove("error");
-        return Ok(resp);
-    } else if err.find::<warp::reject::PayloadTooLarge>().is_some() {
-        ApiError::PayloadTooLarge
-    } else {
-        ApiError::BadRequest("bad request".into())
+        _ if err.find::<r::PayloadTooLarge>().is_some() => ApiError::PayloadTooLarge,
+        // A matched route refused the request before its handler.
+        _ if err.find::<r::LengthRequired>().is_some()
+            || err.find::<r::MissingHeader>().is_some()
+            || err.find::<r::InvalidHeader>().is_some()
+            || err.find::<r::InvalidQuery>().is_some()
+            || err.find::<r::UnsupportedMediaType>().is_some() =>
+        {
+            ApiError::BadRequest("bad request".into())
+        }
+        None => match no_route {
+            Some(n) => ApiError::NotFound(format!("{} does not exist", n.path)),
+            None if err.is_not_found() => ApiError::NotFound("resource does not exist".into()),
+            None => ApiError::BadRequest("bad request".into()),
+        },
     };
     Ok(api.into_response(&log))
+}
+
+/// 405 `{"code":"MethodNotAllowed","message":"<METHOD> is not allowed"}`.
+fn method_not_allowed(method: &str) -> Response {
+    warp::reply::with_status(
+        warp::reply::json(&json!({
+            "code": "MethodNotAllowed",
+            "message": format!("{method} is not allowed"),
+        })),
+        StatusCode::METHOD_NOT_ALLOWED,
+    )
+    .into_response()
 }

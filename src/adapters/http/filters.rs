@@ -1,8 +1,11 @@
 //! Route table: the CORS pre-flight first, then every route behind the gate, then a
 //! fallback that still runs the gate (so unknown paths answer 401 before 404).
+//!
+//! Every route matches its path before its method, so a `MethodNotAllowed` rejection means
+//! "this path exists with another method" (405) and anything else unknown is a 404.
 
 use super::cors;
-use super::error::handle_rejection;
+use super::error::{handle_rejection, NoRoute};
 use super::handlers::{astproxy, auth, profiling, user};
 use super::request::{body, gate, raw_query, Ctx};
 use super::state::HttpApp;
@@ -231,8 +234,17 @@ pub fn finish(
     api: Route,
     app: Arc<HttpApp>,
 ) -> impl Filter<Extract = (Response,), Error = std::convert::Infallible> + Clone {
-    let fallback =
-        gate(app).and_then(|_ctx: Ctx| async { Err::<Response, _>(warp::reject::not_found()) });
+    let fallback = gate(app)
+        .and(warp::method())
+        .and(warp::path::full())
+        .and_then(
+            |_ctx: Ctx, method: http::Method, path: warp::path::FullPath| async move {
+                Err::<Response, _>(warp::reject::custom(NoRoute {
+                    method,
+                    path: path.as_str().to_owned(),
+                }))
+            },
+        );
     api.or(fallback).unify().recover(handle_rejection).unify()
 }
 

@@ -3,6 +3,7 @@
 //! through which the HTTP, socket and operations adapters see it.
 
 pub mod link_stats;
+pub mod load_retry;
 pub mod model;
 pub mod pbx_link;
 pub mod publisher;

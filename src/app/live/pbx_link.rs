@@ -4,7 +4,10 @@
 //!
 //! Events that arrive while the lists are loading wait in the notice channel and are
 //! applied after the snapshot, so nothing is lost and nothing is applied twice out of
-//! order. A `FullyBooted`/`Reload` seen in the stream asks for a new load.
+//! order. A `FullyBooted`/`Reload` seen in the stream asks for a new load. A load that
+//! fails (a list action timed out or failed) is retried while the session stays up, 1 s
+//! doubling to 30 s ([`LoadRetry`]); between attempts events are applied live, and each
+//! attempt is again a snapshot followed by the events that arrived during it.
 //!
 //! Clients get only the entities that differ after any load, then `serverReloaded` when
 //! [`ReloadNotice`] says the load followed an Asterisk restart or reload.
@@ -13,6 +16,7 @@
 //! logged at debug level.
 
 use super::link_stats::LinkStats;
+use super::load_retry::LoadRetry;
 use super::model::LiveModel;
 use super::reload_notice::{LoadCause, ReloadNotice};
 use crate::adapters::ami::action::{Action, Expect};
@@ -27,8 +31,8 @@ use futures::future::join_all;
 use slog::{debug, info, warn, Logger};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// Why an initial load failed.
@@ -100,24 +104,37 @@ pub async fn run(
     // Asterisk greets every new session with `FullyBooted`: that one is covered by the load
     // done on `Connected`; a later one (or a `Reload`) asks for a new load.
     let mut greeted = false;
-    let mut notice_of_reload = ReloadNotice::default();
+    let mut link = Loads {
+        client: &client,
+        model: &model,
+        ready: &ready,
+        log: &log,
+        notice: ReloadNotice::default(),
+        retry: LoadRetry::default(),
+    };
     loop {
+        // While a retry waits, events keep being applied live (the model stays as current
+        // as it can be); during every load attempt they wait in the channel, as always.
         let notice = tokio::select! {
             () = shutdown.cancelled() => return,
+            cause = link.retry.due() => {
+                info!(log, "retrying PBX state load");
+                link.load(cause).await;
+                continue;
+            }
             n = notices.recv() => match n { Some(n) => n, None => return },
         };
         match notice {
             AmiNotice::Connected { banner } => {
                 info!(log, "AMI connected, loading PBX state"; "banner" => banner);
                 greeted = false;
-                if resync(&client, &model, &ready, &log).await
-                    && notice_of_reload.loaded(LoadCause::Connected)
-                {
-                    announce_reload(&model, &log);
-                }
+                link.retry.clear();
+                link.load(LoadCause::Connected).await;
             }
             AmiNotice::Disconnected { reason } => {
                 warn!(log, "AMI disconnected; state frozen until reconnect"; "reason" => reason);
+                // The next `Connected` loads anyway.
+                link.retry.clear();
             }
             AmiNotice::Event(frame) => {
                 let event = match classify(&frame) {
@@ -133,17 +150,42 @@ pub async fn run(
                 let greeting = !greeted && matches!(event, PbxEvent::FullyBooted);
                 greeted |= greeting;
                 if matches!(event, PbxEvent::Shutdown { .. }) {
-                    notice_of_reload.saw_shutdown();
+                    link.notice.saw_shutdown();
                 }
                 let changes = model.apply(event);
                 if changes.contains(&Change::ResyncRequested) && !greeting {
                     info!(log, "PBX rebooted or reloaded, resyncing");
-                    if resync(&client, &model, &ready, &log).await
-                        && notice_of_reload.loaded(LoadCause::Requested)
-                    {
-                        announce_reload(&model, &log);
-                    }
+                    link.load(LoadCause::Requested).await;
                 }
+            }
+        }
+    }
+}
+
+/// The loading side of the link: one attempt, then the reload notice or the next retry.
+struct Loads<'a> {
+    client: &'a AmiClient,
+    model: &'a LiveModel,
+    ready: &'a AtomicBool,
+    log: &'a Logger,
+    notice: ReloadNotice,
+    retry: LoadRetry,
+}
+
+impl Loads<'_> {
+    async fn load(&mut self, cause: LoadCause) {
+        match resync(self.client, self.model, self.ready, self.log).await {
+            Ok(()) => {
+                self.retry.clear();
+                if self.notice.loaded(cause) {
+                    announce_reload(self.model, self.log);
+                }
+            }
+            Err(e) => {
+                let (delay, attempt) = self.retry.failed(Instant::now(), cause);
+                warn!(self.log, "PBX state load failed; retrying while connected";
+                    "error" => %e, "retry_in_ms" => delay.as_millis() as u64,
+                    "attempt" => attempt);
             }
         }
     }
@@ -154,25 +196,23 @@ fn announce_reload(model: &LiveModel, log: &Logger) {
     model.publish(&Broadcast::server_reloaded());
 }
 
-/// Loads the PBX state into the model; true on success.
-async fn resync(client: &AmiClient, model: &LiveModel, ready: &AtomicBool, log: &Logger) -> bool {
+/// Loads the PBX state into the model and marks the server ready.
+async fn resync(
+    client: &AmiClient,
+    model: &LiveModel,
+    ready: &AtomicBool,
+    log: &Logger,
+) -> Result<(), LoadError> {
     let started = Instant::now();
-    match load_snapshot(client).await {
-        Ok(snapshot) => {
-            let changes = model.apply(PbxEvent::Snapshot(Box::new(snapshot)));
-            let (extensions, queues, trunks, parkings, channels) = model.counts();
-            info!(log, "PBX state loaded";
-                "extensions" => extensions, "queues" => queues, "trunks" => trunks,
-                "parkings" => parkings, "channels" => channels,
-                "changes" => changes.len(), "ms" => started.elapsed().as_millis() as u64);
-            ready.store(true, Ordering::SeqCst);
-            true
-        }
-        Err(e) => {
-            warn!(log, "PBX state load failed; will retry on next connection"; "error" => %e);
-            false
-        }
-    }
+    let snapshot = load_snapshot(client).await?;
+    let changes = model.apply(PbxEvent::Snapshot(Box::new(snapshot)));
+    let (extensions, queues, trunks, parkings, channels) = model.counts();
+    info!(log, "PBX state loaded";
+        "extensions" => extensions, "queues" => queues, "trunks" => trunks,
+        "parkings" => parkings, "channels" => channels,
+        "changes" => changes.len(), "ms" => started.elapsed().as_millis() as u64);
+    ready.store(true, Ordering::SeqCst);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -27,6 +27,13 @@ pub enum OperationError {
         /// Conversation id.
         convid: String,
     },
+    /// The extension (or, for `hangup_mainexten`, its user) has no conversation to act on,
+    /// e.g. nothing to cancel or hang up (404, code `ConversationNotFound`).
+    #[error("extension {exten} has no conversation")]
+    NoConversation {
+        /// The extension named in the request.
+        exten: String,
+    },
     /// The conversation is not being recorded (HTTP 409).
     #[error("conversation {0} is not recording")]
     NotRecording(String),

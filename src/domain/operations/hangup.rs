@@ -56,9 +56,8 @@ pub fn decide_cancel(
         .filter_map(|c| own_channel(c, ext).map(|ch| hangup(ch.channel.clone())))
         .collect();
     if commands.is_empty() {
-        return Err(OperationError::ConversationNotFound {
+        return Err(OperationError::NoConversation {
             exten: ext.to_owned(),
-            convid: String::new(),
         });
     }
     Ok(Plan::commands(commands))
@@ -116,8 +115,12 @@ pub fn decide_hangup_channel(
 /// `ext` (one regex `Hangup`). Fixed: the original's regex `^PJSIP/[0-9]*<ext>-` also hit
 /// unrelated extensions ending with the same digits.
 ///
+/// Decided on the model before anything is sent: when none of those extensions has a
+/// channel, the PBX would only answer "No such channel".
+///
 /// # Errors
-/// `Forbidden`; `UnknownExtension` when nobody owns `ext`.
+/// `Forbidden`; `UnknownExtension` when nobody owns `ext`; `NoConversation` when none of
+/// the user's extensions has a channel.
 pub fn decide_hangup_mainexten(ctx: &Ctx<'_>, ext: &str) -> Result<Plan, OperationError> {
     may_hangup(ctx, ext)?;
     let mut extens = ctx.view.user_extensions(ext);
@@ -126,6 +129,17 @@ pub fn decide_hangup_mainexten(ctx: &Ctx<'_>, ext: &str) -> Result<Plan, Operati
             return Err(OperationError::UnknownExtension(ext.to_owned()));
         }
         extens.push(ext.to_owned());
+    }
+    let has_channel = extens.iter().any(|e| {
+        ctx.view
+            .conversations(e)
+            .iter()
+            .any(|c| own_channel(c, e).is_some())
+    });
+    if !has_channel {
+        return Err(OperationError::NoConversation {
+            exten: ext.to_owned(),
+        });
     }
     let alternatives: Vec<String> = extens.iter().map(|e| regex::escape(e)).collect();
     Ok(Plan::one(hangup(format!(

@@ -7,6 +7,7 @@
 //! | BadRequest / invalid body | 400 | `BadRequest` / `InvalidContent` |
 //! | Forbidden | 403 | `Forbidden` |
 //! | UnknownExtension, ConversationNotFound, UnknownParking, EmptyParking, UnknownQueue, WaitingCallerNotFound, ConferenceNotFound, ConferenceUserNotFound | 404 | the variant name |
+//! | NoConversation (nothing to cancel / hang up) | 404 | `ConversationNotFound` |
 //! | NotRecording, NotDynamicMember, ExtensionUnavailable | 409 | the variant name |
 //! | PBX rejected | 500 | `PbxRejected` |
 //! | Unsupported | 501 | `Unsupported` |
@@ -29,7 +30,9 @@ pub fn status_and_code(e: &OperationError) -> (StatusCode, &'static str) {
         E::BadRequest { .. } => (StatusCode::BAD_REQUEST, "BadRequest"),
         E::Forbidden => (StatusCode::FORBIDDEN, "Forbidden"),
         E::UnknownExtension(_) => (StatusCode::NOT_FOUND, "UnknownExtension"),
-        E::ConversationNotFound { .. } => (StatusCode::NOT_FOUND, "ConversationNotFound"),
+        E::ConversationNotFound { .. } | E::NoConversation { .. } => {
+            (StatusCode::NOT_FOUND, "ConversationNotFound")
+        }
         E::UnknownParking(_) => (StatusCode::NOT_FOUND, "UnknownParking"),
         E::EmptyParking(_) => (StatusCode::NOT_FOUND, "EmptyParking"),
         E::UnknownQueue(_) => (StatusCode::NOT_FOUND, "UnknownQueue"),

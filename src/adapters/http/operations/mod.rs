@@ -101,8 +101,9 @@ pub fn operations_filter<I>(
 where
     I: Filter<Extract = (Caller,), Error = Rejection> + Clone + Send + Sync + 'static,
 {
-    warp::post()
-        .and(warp::path("astproxy"))
+    // The path (and the name) before the method: a GET of an unknown name is a 404, of a
+    // known one a 405.
+    warp::path("astproxy")
         .and(warp::path::param::<String>())
         .and(warp::path::end())
         .and_then(|name: String| async move {
@@ -112,6 +113,7 @@ where
                 Err(warp::reject::not_found())
             }
         })
+        .and(warp::post())
         .and(identity)
         .and(body())
         .then(
@@ -136,10 +138,10 @@ pub fn unauthe_call_filter<G>(
 where
     G: Filter<Extract = (), Error = Rejection> + Clone + Send + Sync + 'static,
 {
-    warp::post()
-        .and(warp::path("astproxy"))
+    warp::path("astproxy")
         .and(warp::path(dto::UNAUTHE_CALL))
         .and(warp::path::end())
+        .and(warp::post())
         .and(gate)
         .and(body())
         .then(move |headers: HeaderMap, query: String, body: Bytes| {

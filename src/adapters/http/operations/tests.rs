@@ -781,6 +781,69 @@ async fn hangups_target_the_right_channels() {
 }
 
 #[tokio::test]
+async fn hangup_mainexten_of_a_user_without_channels_is_a_404_and_sends_nothing() {
+    let mut v = view();
+    v.conversations.clear();
+    let w = world(Setup {
+        view: v,
+        ..Setup::default()
+    });
+    let (status, body, _) = w
+        .post(all_grants(), "hangup_mainexten", json!({"exten": "201"}))
+        .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (
+            404,
+            r#"{"code":"ConversationNotFound","message":"extension 201 has no conversation"}"#
+        )
+    );
+    assert_eq!(w.commands(), vec![]);
+}
+
+#[tokio::test]
+async fn hangup_mainexten_with_a_channel_on_a_secondary_device_hangs_up_every_device() {
+    let mut v = view();
+    v.conversations.clear();
+    v.add_conversation(ConversationInfo {
+        id: "PJSIP/91201-00000040>".into(),
+        owner: "91201".into(),
+        source: ch("PJSIP/91201-00000040", "91201", ""),
+        ..Default::default()
+    });
+    let w = world(Setup {
+        view: v,
+        ..Setup::default()
+    });
+    let (status, body, _) = w
+        .post(all_grants(), "hangup_mainexten", json!({"exten": "201"}))
+        .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(w.commands(), vec![hangup("/^PJSIP/(201|91201|92201)-/")]);
+}
+
+#[tokio::test]
+async fn cancel_with_nothing_to_cancel_names_the_extension() {
+    let mut v = view();
+    v.conversations.clear();
+    let w = world(Setup {
+        view: v,
+        ..Setup::default()
+    });
+    let (status, body, _) = w
+        .post(all_grants(), "cancel", json!({"endpointId": "201"}))
+        .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (
+            404,
+            r#"{"code":"ConversationNotFound","message":"extension 201 has no conversation"}"#
+        )
+    );
+    assert_eq!(w.commands(), vec![]);
+}
+
+#[tokio::test]
 async fn an_ended_conversation_is_a_404() {
     let w = world(Setup::default());
     let (status, body, _) = w
