@@ -77,15 +77,6 @@ impl ApiError {
         }
     }
 
-    /// 401s and the not-ready 503 have an empty body and no content type, details only in
-    /// headers (auth.md §3.2, §4.1): clients read nothing else.
-    fn has_empty_body(&self) -> bool {
-        matches!(
-            self,
-            Self::Unauthorized | Self::NotConfigured(_) | Self::NotReady
-        )
-    }
-
     fn code(&self) -> &'static str {
         match self {
             Self::InvalidContent(_) => "InvalidContent",
@@ -113,14 +104,8 @@ impl ApiError {
             other => other.to_string(),
         };
         let status = self.status();
-        let mut resp = if self.has_empty_body() {
-            let mut r = Response::new(Vec::<u8>::new().into());
-            *r.status_mut() = status;
-            r
-        } else {
-            let body = json!({"code": self.code(), "message": message});
-            warp::reply::with_status(warp::reply::json(&body), status).into_response()
-        };
+        let body = json!({"code": self.code(), "message": message});
+        let mut resp = warp::reply::with_status(warp::reply::json(&body), status).into_response();
         let h = resp.headers_mut();
         match &self {
             Self::NotConfigured(_) => {
