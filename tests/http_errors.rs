@@ -109,7 +109,11 @@ async fn login_failures_and_missing_tokens_are_401_with_a_json_error() {
         ("POST", "/astproxy/hangup"),
     ] {
         let (status, _, body) = call(&d, None, method, path).await;
-        assert_eq!((status, parsed(&body)), (401, unauthorized()), "{method} {path}");
+        assert_eq!(
+            (status, parsed(&body)),
+            (401, unauthorized()),
+            "{method} {path}"
+        );
     }
 }
 
