@@ -324,6 +324,21 @@ async fn demo_daemon_reads_match_the_fixture_configuration() {
     for (path, want) in expected {
         assert_eq!(d.get(&alice, path).await, (200, want), "{path}");
     }
+    // Alice's desk phone (her default device) and browser phone are registered; the
+    // mobile app is not.
+    for (device, want) in [
+        ("91201", "online"),
+        ("92201", "online"),
+        ("93201", "offline"),
+    ] {
+        let (status, x) = d
+            .get(&alice, &format!("/astproxy/extension/{device}"))
+            .await;
+        assert_eq!(
+            (status, &x["exten"], &x["status"]),
+            (200, &json!(device), &json!(want))
+        );
+    }
     let (status, queues) = d.get(&alice, "/astproxy/queues").await;
     assert_eq!(status, 200);
     assert_eq!(queues["401"], queue_401());

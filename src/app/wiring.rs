@@ -99,8 +99,9 @@ pub fn api_config(config: &Config) -> ApiConfig {
 /// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot
 /// and one conference room per user (`<confbridge code><main extension>`), accepting the
 /// asterisk.json credentials, with generated traffic at `calls_per_minute`, on the
-/// current wall clock (uniqueids and start times are "now"). Users' WebRTC devices are
-/// registered endpoints too, so WebRTC click-to-call (`callWebrtc`) works.
+/// current wall clock (uniqueids and start times are "now"). Users' secondary devices are
+/// endpoints too (desk and WebRTC phones registered, mobile apps not), so a default device
+/// and WebRTC click-to-call (`callWebrtc`) work.
 pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
     let mut sim = SimConfig::demo(
         &config.users,
@@ -110,13 +111,14 @@ pub fn sim_config(config: &Config, calls_per_minute: u32) -> SimConfig {
         config.asterisk.pass.expose_secret(),
     );
     for user in config.users.iter() {
-        for device in user.devices.iter().filter(|d| d.kind == DeviceType::Webrtc) {
+        for device in user.devices.iter() {
             if !sim.endpoints.iter().any(|e| e.id == device.id) {
                 sim.endpoints.push(EndpointConf {
                     id: device.id.clone(),
                     name: user.name.clone(),
                     trunk: false,
-                    registered: true,
+                    // desk and browser phones are on; the mobile app registers on demand
+                    registered: device.kind != DeviceType::Mobile,
                 });
             }
         }
