@@ -780,25 +780,34 @@ async fn hangups_target_the_right_channels() {
     );
 }
 
-#[tokio::test]
-async fn hangup_mainexten_of_a_user_without_channels_is_a_404_and_sends_nothing() {
+/// A world in which nobody has a conversation.
+fn idle_world() -> World {
     let mut v = view();
     v.conversations.clear();
-    let w = world(Setup {
+    world(Setup {
         view: v,
         ..Setup::default()
-    });
-    let (status, body, _) = w
-        .post(all_grants(), "hangup_mainexten", json!({"exten": "201"}))
-        .await;
+    })
+}
+
+/// `route` with `body` on an idle world: 404 naming extension 201, and no PBX command.
+async fn assert_nothing_to_do_for_201(route: &str, body: Value) {
+    let w = idle_world();
+    let (status, reply, _) = w.post(all_grants(), route, body).await;
     assert_eq!(
-        (status, body.as_str()),
+        (status, reply.as_str()),
         (
             404,
             r#"{"code":"ConversationNotFound","message":"extension 201 has no conversation"}"#
-        )
+        ),
+        "{route}"
     );
-    assert_eq!(w.commands(), vec![]);
+    assert_eq!(w.commands(), vec![], "{route}");
+}
+
+#[tokio::test]
+async fn hangup_mainexten_of_a_user_without_channels_is_a_404_and_sends_nothing() {
+    assert_nothing_to_do_for_201("hangup_mainexten", json!({"exten": "201"})).await;
 }
 
 #[tokio::test]
@@ -824,23 +833,7 @@ async fn hangup_mainexten_with_a_channel_on_a_secondary_device_hangs_up_every_de
 
 #[tokio::test]
 async fn cancel_with_nothing_to_cancel_names_the_extension() {
-    let mut v = view();
-    v.conversations.clear();
-    let w = world(Setup {
-        view: v,
-        ..Setup::default()
-    });
-    let (status, body, _) = w
-        .post(all_grants(), "cancel", json!({"endpointId": "201"}))
-        .await;
-    assert_eq!(
-        (status, body.as_str()),
-        (
-            404,
-            r#"{"code":"ConversationNotFound","message":"extension 201 has no conversation"}"#
-        )
-    );
-    assert_eq!(w.commands(), vec![]);
+    assert_nothing_to_do_for_201("cancel", json!({"endpointId": "201"})).await;
 }
 
 #[tokio::test]
