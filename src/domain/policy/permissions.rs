@@ -176,10 +176,6 @@ impl<'a> Permissions<'a> {
     pub fn streaming_source(&self, id: &str) -> bool {
         self.allows("streaming", id)
     }
-    /// Always false: its body is commented out in the original (`cfcall`/`cfvm` → 403).
-    pub fn phone_redirect(&self) -> bool {
-        false
-    }
     /// Queue ids of enabled `qmanager_<q>` permissions (when qmanager is on).
     pub fn qmanager_queues(&self) -> Vec<String> {
         self.prefixed("qmanager", "qmanager_", true)
@@ -250,7 +246,6 @@ mod tests {
         assert!(!p.privacy_enabled());
         assert!(p.queues());
         assert!(!p.admin_queues());
-        assert!(!p.phone_redirect());
         assert_eq!(p.qmanager_queues(), vec!["401"]);
         assert_eq!(
             p.operator_queues(),

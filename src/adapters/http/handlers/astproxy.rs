@@ -6,8 +6,10 @@ use super::{empty, json, respond};
 use crate::adapters::http::cors::Backend;
 use crate::adapters::http::error::ApiError;
 use crate::adapters::http::request::Ctx;
+use crate::domain::operations::forward::ForwardType;
 use crate::domain::policy::privacy::{extension_level, plain_level, queue_level};
 use crate::domain::policy::{owns_extension, Permissions, Privacy};
+use crate::domain::switchboard::extension::split_forward;
 use crate::ports::pbx::{PbxCommand, PbxReply};
 use http::StatusCode;
 use serde_json::{json as j, Map, Value};
@@ -228,15 +230,16 @@ pub async fn dnd(endpoint: String, ctx: Ctx) -> Result<Response, Infallible> {
 /// Which forward a `GET /astproxy/cfcall|cfvm/:type/:endpoint` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForwardRead {
-    /// `cfcall`: forward to a number (the AstDB value without the `vmu` prefix).
+    /// `cfcall`: forward to a number.
     Call,
-    /// `cfvm`: forward to a voicemail box (the value `vmu<box>`).
+    /// `cfvm`: forward to a voicemail box.
     Voicemail,
 }
 
 /// `GET /astproxy/cfcall/:type/:endpoint` and `cfvm/...`: needs call_forward ∧ owns; live
-/// `DBGet <CF|CFB|CFU>/<e>`; `{"exten", "status": "on"|"off", "cf_type", "to"?}`. Fixed:
-/// the original always answered 403 (`phone_redirect` never granted).
+/// `DBGet <CF|CFB|CFU>/<e>` read as the model reads it ([`split_forward`]);
+/// `{"exten", "status": "on"|"off", "cf_type", "to"?}`. Fixed: the original always
+/// answered 403 (`phone_redirect` never granted).
 pub async fn forward_status(
     read: ForwardRead,
     kind: String,
@@ -250,16 +253,13 @@ pub async fn forward_status(
         if !(perms.cf() && owns_extension(user, &endpoint)) {
             return Err(ApiError::Forbidden);
         }
-        let family = match kind.as_str() {
-            "unconditional" => "CF",
-            "busy" => "CFB",
-            "unavailable" => "CFU",
-            _ => {
-                return Err(ApiError::BadRequest(
+        let family = ForwardType::parse(&kind)
+            .map_err(|_| {
+                ApiError::BadRequest(
                     "invalid field `type`: must be unconditional, busy or unavailable".into(),
-                ))
-            }
-        };
+                )
+            })?
+            .family();
         let reply = ctx
             .app
             .pbx
@@ -269,16 +269,15 @@ pub async fn forward_status(
             })
             .await?;
         let value = match reply {
-            PbxReply::Value(Some(v)) => Some(v),
-            _ => None,
+            PbxReply::Value(Some(v)) => v,
+            _ => String::new(),
         };
-        let to = match (read, value.as_deref()) {
-            (ForwardRead::Voicemail, Some(v)) => v.strip_prefix("vmu").map(str::to_owned),
-            (ForwardRead::Call, Some(v)) if !v.starts_with("vmu") && !v.is_empty() => {
-                Some(v.to_owned())
-            }
-            _ => None,
+        let (number, vm_box) = split_forward(&value);
+        let to = match read {
+            ForwardRead::Call => number,
+            ForwardRead::Voicemail => vm_box,
         };
+        let to = (!to.is_empty()).then_some(to);
         let mut out = j!({"exten": endpoint, "status": if to.is_some() { "on" } else { "off" }, "cf_type": kind});
         if let (Some(to), Some(obj)) = (to, out.as_object_mut()) {
             obj.insert("to".into(), Value::String(to));
