@@ -15,7 +15,7 @@ use crate::adapters::config::Config;
 use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
 use crate::adapters::http::auth_service::AuthService;
 use crate::adapters::http::state::{ClientCounters, Directory, HttpApp, HttpLimits};
-use crate::adapters::push::{self, Audience, Broadcast, PushConfig, PushHub, ServeLimits};
+use crate::adapters::push::{self, Broadcast, PushConfig, PushHub, ServeLimits};
 use crate::adapters::sim::server::{SimHandle, SimPbx};
 use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::{Clock, SystemClock};
@@ -290,12 +290,7 @@ fn connect_http_to_push(app: &Arc<HttpApp>, hub: &PushHub) {
     }));
     let h = hub.clone();
     app.push.set(Arc::new(move |username, event, payload| {
-        let b = Broadcast::new(
-            event.to_owned(),
-            Audience::Users(vec![username.to_owned()]),
-            payload,
-        );
-        let _ = h.publish(&b);
+        let _ = h.publish(&Broadcast::to_user(event.to_owned(), username, payload));
     }));
 }
 

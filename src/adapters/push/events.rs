@@ -3,6 +3,7 @@
 //! The integrator turns domain changes into these; payloads are the JSON the original sends.
 
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 use super::broadcast::{Audience, Broadcast};
 use super::rooms::Topic;
@@ -58,6 +59,12 @@ fn user(username: &str) -> Audience {
 }
 
 impl Broadcast {
+    /// `event` with `payload` to the sockets of `username` only (operation pushes, HTTP
+    /// handler pushes, the `message` relay).
+    pub fn to_user(event: impl Into<Cow<'static, str>>, username: &str, payload: Value) -> Self {
+        Self::new(event, user(username), payload)
+    }
+
     /// `extenUpdate` to everyone: `clear` for the owner and non-privacy users, `masked` for
     /// privacy users, `masked_outside_queues` for privacy ∧ admin_queues users.
     pub fn exten_update(

@@ -6,7 +6,7 @@ use socketioxide::extract::{AckSender, SocketRef, TryData};
 use socketioxide::socket::DisconnectReason;
 use socketioxide::SocketIo;
 
-use super::broadcast::{Audience, Broadcast};
+use super::broadcast::Broadcast;
 use super::events::MESSAGE;
 use super::hub::{disconnect, PushHub};
 use super::login::handle_login;
@@ -99,11 +99,7 @@ fn relay(hub: &PushHub, socket: &SocketRef, data: Value) {
         debug!(hub.inner.log, "message without destUser dropped"; "user" => &sender.username);
         return;
     };
-    let event = Broadcast::new(
-        MESSAGE,
-        Audience::Users(vec![dest.to_owned()]),
-        data.clone(),
-    );
+    let event = Broadcast::to_user(MESSAGE, dest, data.clone());
     if let Err(e) = hub.publish(&event) {
         info!(hub.inner.log, "message relay failed"; "error" => %e);
     }

@@ -3,7 +3,7 @@
 
 use super::model::LiveModel;
 use super::publisher::BroadcastSink;
-use crate::adapters::push::{Audience, Broadcast, PushHub};
+use crate::adapters::push::{Broadcast, PushHub};
 use crate::app::operations::OperationsHooks;
 use crate::domain::operations::Effect;
 use serde_json::Value;
@@ -25,12 +25,8 @@ impl LiveHooks {
 
 impl OperationsHooks for LiveHooks {
     fn push_to_user(&self, username: &str, event: &str, payload: Value) {
-        let b = Broadcast::new(
-            event.to_owned(),
-            Audience::Users(vec![username.to_owned()]),
-            payload,
-        );
-        self.sink.send(&b);
+        self.sink
+            .send(&Broadcast::to_user(event.to_owned(), username, payload));
     }
 
     fn apply(&self, effect: &Effect) {
