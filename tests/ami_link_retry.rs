@@ -21,7 +21,7 @@ use nethcti_server::ports::clock::ManualClock;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::fake_ami::{Answer, FakeAmi};
 use support::log_capture::Captured;
@@ -62,14 +62,14 @@ impl Drop for Stop {
 fn start_link(fake: &FakeAmi) -> Link {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
     let config = config::load(&dir).expect("fixture config");
-    let shared = SharedModel {
-        switchboard: Arc::new(RwLock::new(Switchboard::new(
+    let shared = SharedModel::new(
+        Switchboard::new(
             &config.users,
             &config.ast_objects,
             &config.nethcti.privacy_numbers,
-        ))),
-        users: Arc::new(RwLock::new(config.users.clone())),
-    };
+        ),
+        config.users.clone(),
+    );
     let names = Arc::new(Names::default());
     let model = Arc::new(LiveModel::new(
         shared,

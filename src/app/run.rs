@@ -172,14 +172,14 @@ pub async fn start_with(
         log.new(o!("component" => "auth")),
     )?;
 
-    let shared = SharedModel {
-        switchboard: Arc::new(RwLock::new(Switchboard::new(
+    let shared = SharedModel::new(
+        Switchboard::new(
             &config.users,
             &config.ast_objects,
             &config.nethcti.privacy_numbers,
-        ))),
-        users: Arc::new(RwLock::new(config.users.clone())),
-    };
+        ),
+        config.users.clone(),
+    );
     let sink = Arc::new(LateSink::default());
     let model = Arc::new(LiveModel::new(shared, clock.clone(), sink.clone()));
     let ready = Arc::new(AtomicBool::new(false));

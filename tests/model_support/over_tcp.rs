@@ -18,7 +18,7 @@ use nethcti_server::app::operations::SharedModel;
 use nethcti_server::domain::change::Change;
 use nethcti_server::ports::clock::ManualClock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -128,10 +128,7 @@ impl LiveLink {
         fake.answer_from_transcript_repeating(&records);
         fake.on("DBGetTree", db_tree_answers(&records));
         let changes = Arc::new(Recorder::default());
-        let shared = SharedModel {
-            switchboard: Arc::new(RwLock::new(lab())),
-            users: Arc::new(RwLock::new(lab_users())),
-        };
+        let shared = SharedModel::new(lab(), lab_users());
         let model = Arc::new(
             LiveModel::new(shared, Arc::new(ManualClock::new(NOW)), Arc::new(Discard))
                 .with_observer(changes.clone()),

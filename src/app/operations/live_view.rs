@@ -24,6 +24,16 @@ pub struct SharedModel {
     pub users: Arc<RwLock<Users>>,
 }
 
+impl SharedModel {
+    /// `switchboard` and `users`, each behind its own lock.
+    pub fn new(switchboard: Switchboard, users: Users) -> Self {
+        Self {
+            switchboard: Arc::new(RwLock::new(switchboard)),
+            users: Arc::new(RwLock::new(users)),
+        }
+    }
+}
+
 impl ModelAccess for SharedModel {
     fn read(&self, f: &mut dyn FnMut(&Switchboard, &Users)) {
         if let (Ok(sb), Ok(users)) = (self.switchboard.read(), self.users.read()) {
