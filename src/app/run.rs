@@ -14,7 +14,8 @@ use crate::adapters::ami::client::AmiClient;
 use crate::adapters::config::Config;
 use crate::adapters::credentials::token_file::{TokenFile, TokenFileError};
 use crate::adapters::http::auth_service::AuthService;
-use crate::adapters::http::state::{ClientCounters, Directory, HttpApp, HttpLimits};
+use crate::adapters::http::from_config;
+use crate::adapters::http::state::{ClientCounters, HttpApp, HttpLimits};
 use crate::adapters::push::{self, Broadcast, PushConfig, PushHub, ServeLimits};
 use crate::adapters::sim::server::{SimHandle, SimPbx};
 use crate::domain::switchboard::Switchboard;
@@ -55,7 +56,7 @@ pub enum RunError {
     Tokens(#[from] TokenFileError),
     /// The credential backend cannot be built.
     #[error("{0}")]
-    Credentials(#[from] wiring::CredentialsSetupError),
+    Credentials(#[from] crate::adapters::credentials::file::PasswordFileError),
     /// The phone HTTP API client cannot be built.
     #[error("cannot build the phone HTTP client: {0}")]
     PhoneClient(#[from] crate::adapters::phone_http::PhoneClientError),
@@ -165,8 +166,8 @@ pub async fn start_with(
     let pbx: Arc<dyn Pbx> = Arc::new(AmiPbx::new(client.clone()));
 
     let auth = AuthService::new(
-        wiring::auth_settings(config),
-        wiring::credentials(config)?,
+        from_config::auth_settings(config),
+        from_config::credentials(config)?,
         Some(TokenFile::in_dir(&settings.state_dir)),
         clock.clone(),
         log.new(o!("component" => "auth")),
@@ -186,12 +187,8 @@ pub async fn start_with(
 
     let app = Arc::new(HttpApp {
         auth,
-        directory: RwLock::new(Arc::new(Directory {
-            users: config.users.clone(),
-            profiles: config.profiles.clone(),
-            ast_objects: config.ast_objects.clone(),
-        })),
-        config: RwLock::new(Arc::new(wiring::api_config(config))),
+        directory: RwLock::new(Arc::new(from_config::directory(config))),
+        config: RwLock::new(Arc::new(from_config::api_config(config, None))),
         view: Arc::new(LiveHttpView::new(model.clone(), clock.clone())),
         pbx: pbx.clone(),
         clock: clock.clone(),

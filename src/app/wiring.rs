@@ -1,21 +1,12 @@
-//! Conversions from the loaded configuration to each adapter's settings: AMI connection,
-//! authentication, the REST reads' static data, the operations service, and the simulated
-//! PBX of `--demo`.
+//! Conversions from the loaded configuration to the daemon's own adapters' settings: the AMI
+//! connection and the simulated PBX of `--demo` (the HTTP adapter's come from
+//! [`crate::adapters::http::from_config`]).
 
 use crate::adapters::ami::settings::AmiSettings;
-use crate::adapters::config::{AuthBackend, Config};
-use crate::adapters::credentials::file::FileCredentials;
-use crate::adapters::credentials::pam::PamCredentials;
-use crate::adapters::http::auth_service::AuthSettings;
-use crate::adapters::http::state::{ApiConfig, PhoneUrlRule};
+use crate::adapters::config::Config;
 use crate::adapters::sim::config::{EndpointConf, SimConfig};
-use crate::domain::auth::gate::UnautheCall;
-use crate::domain::auth::ipnet::AllowedNetworks;
-use crate::domain::auth::store::TokenLifetime;
 use crate::domain::directory::DeviceType;
-use crate::ports::credentials::Credentials;
 use secrecy::ExposeSecret;
-use std::sync::Arc;
 
 /// AMI connection settings from asterisk.json.
 pub fn ami_settings(config: &Config) -> AmiSettings {
@@ -25,75 +16,6 @@ pub fn ami_settings(config: &Config) -> AmiSettings {
         config.asterisk.user.clone(),
         config.asterisk.pass.clone(),
     )
-}
-
-/// Authentication settings from authentication.json.
-pub fn auth_settings(config: &Config) -> AuthSettings {
-    let a = &config.authentication;
-    AuthSettings {
-        enabled: a.enabled,
-        lifetime: a
-            .expiration_timeout
-            .map(TokenLifetime::from_secs)
-            .unwrap_or_default(),
-        unauthe_call: UnautheCall {
-            enabled: a.unauthe_call.enabled,
-            allowed: AllowedNetworks::parse(&a.unauthe_call.allowed_ip.join(" ")),
-        },
-        ..AuthSettings::default()
-    }
-}
-
-/// Why the credential backend cannot be built.
-#[derive(Debug, thiserror::Error)]
-pub enum CredentialsSetupError {
-    /// The password file is unreadable or malformed.
-    #[error("{0}")]
-    PasswordFile(String),
-}
-
-/// The credential checker named by authentication.json.
-///
-/// # Errors
-/// [`CredentialsSetupError`] when the password file cannot be loaded.
-pub fn credentials(config: &Config) -> Result<Arc<dyn Credentials>, CredentialsSetupError> {
-    match &config.authentication.backend {
-        AuthBackend::Pam { service } => Ok(Arc::new(PamCredentials::new(service))),
-        AuthBackend::File(path) => FileCredentials::load(path)
-            .map(|c| Arc::new(c) as Arc<dyn Credentials>)
-            .map_err(|e| CredentialsSetupError::PasswordFile(e.to_string())),
-    }
-}
-
-/// The REST reads' static configuration.
-pub fn api_config(config: &Config) -> ApiConfig {
-    ApiConfig {
-        privacy_mask: config.nethcti.privacy_numbers.clone(),
-        hostname: config.nethcti.hostname.clone(),
-        publichost: config.nethcti.publichost.clone(),
-        proxy_port: config.nethcti.proxy_port.map(u64::from),
-        chat_url: config.chat.url.clone(),
-        prefix: config.asterisk.prefix.clone(),
-        recall_on_busy: config.recallonbusy.by_user.clone(),
-        operator_groups: config.operator.groups.to_vec(),
-        phone_urls: config
-            .phone_urls
-            .rules
-            .iter()
-            .map(|r| PhoneUrlRule {
-                pattern: r.regex.clone(),
-                dtmf: r.urls.contains_key("dtmf"),
-                hold: r.urls.contains_key("hold_unhold"),
-            })
-            .collect(),
-        pkg_ver: [(
-            "nethcti-server".to_owned(),
-            env!("CARGO_PKG_VERSION").to_owned(),
-        )]
-        .into_iter()
-        .collect(),
-        ..ApiConfig::default()
-    }
 }
 
 /// The simulated PBX of `--demo`: the configured users, queues, trunks, one parking lot

@@ -56,13 +56,16 @@ pub fn api_config(cfg: &Config, lkhash: Option<String>) -> ApiConfig {
     }
 }
 
-/// authentication.json as the auth service wants it (absent `expiration_timeout` =
-/// tokens never expire, as the original).
+/// authentication.json as the auth service wants it (absent `expiration_timeout`: the
+/// default 3600 s).
 pub fn auth_settings(cfg: &Config) -> AuthSettings {
     let a = &cfg.authentication;
     AuthSettings {
         enabled: a.enabled,
-        lifetime: TokenLifetime::from_secs(a.expiration_timeout.unwrap_or(u64::MAX)),
+        lifetime: a
+            .expiration_timeout
+            .map(TokenLifetime::from_secs)
+            .unwrap_or_default(),
         unauthe_call: UnautheCall {
             enabled: a.unauthe_call.enabled,
             allowed: AllowedNetworks::parse(&a.unauthe_call.allowed_ip.join(" ")),
