@@ -275,3 +275,15 @@ async fn re_login_on_the_same_socket_replaces_the_session() {
         ]
     );
 }
+
+/// socket.io clients emit `login` as soon as the namespace CONNECT packet arrives: the
+/// `login` handler must be in place before that packet is sent, or the login is dropped
+/// and the client waits for the login timeout (seen once per few hundred bench logins).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_sent_right_after_the_connect_packet_is_answered() {
+    let server = spawn_push(&[("alice", perms())], config()).await;
+    for _ in 0..300 {
+        let mut client = SioClient::connect(server.addr).await;
+        client.login_ok("alice", None).await;
+    }
+}

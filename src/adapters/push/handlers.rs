@@ -3,8 +3,11 @@
 use serde_json::Value;
 use slog::{debug, info};
 use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::handler::ConnectHandler;
 use socketioxide::socket::DisconnectReason;
 use socketioxide::SocketIo;
+use std::sync::Arc;
+use tokio::sync::watch;
 
 use super::broadcast::Broadcast;
 use super::events::MESSAGE;
@@ -12,21 +15,45 @@ use super::hub::{disconnect, PushHub};
 use super::login::handle_login;
 
 /// Installs the handlers of the default namespace `/`.
+///
+/// The event handlers are registered in a connect *middleware*: socketioxide awaits it
+/// before sending the namespace CONNECT packet, whereas the connect handler runs in a task
+/// spawned after that packet went out, and the socket only counts as connected (can be
+/// emitted to) from just before that. Clients emit `login` as soon as they see CONNECT:
+/// with the handlers registered in the connect handler the login could be dropped, or
+/// handled before the socket was connected, and the client waited for the login timeout.
+/// Now the connect handler only signals [`Connected`], which the login handler awaits.
 pub(crate) fn attach(io: &SocketIo, hub: PushHub) {
-    io.ns("/", move |socket: SocketRef| {
+    let register = move |socket: SocketRef| {
         let hub = hub.clone();
-        async move { on_connect(hub, socket) }
-    });
+        async move {
+            on_connect(hub, socket);
+            Ok::<(), std::convert::Infallible>(())
+        }
+    };
+    let connected = async |socket: SocketRef| {
+        if let Some(Connected(signal)) = socket.extensions.get::<Connected>() {
+            signal.send_replace(true);
+        }
+    };
+    io.ns("/", connected.with(register));
 }
+
+/// Set once socketioxide has marked the socket connected (its connect handler runs).
+#[derive(Clone)]
+struct Connected(Arc<watch::Sender<bool>>);
 
 fn on_connect(hub: PushHub, socket: SocketRef) {
     debug!(hub.inner.log, "socket connected"; "sid" => %socket.id);
+    let (signal, connected) = watch::channel(false);
+    socket.extensions.insert(Connected(Arc::new(signal)));
     let h = hub.clone();
     socket.on(
         "login",
         move |s: SocketRef, TryData(data): TryData<Value>| {
             let hub = h.clone();
-            async move { handle_login(hub, s, data.ok()).await }
+            let connected = connected.clone();
+            async move { handle_login(hub, s, data.ok(), connected).await }
         },
     );
     // Spec §1: the ack carries no argument (`43<id>[]`); allowed before login.

@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 use slog::{info, o};
 use socketioxide::extract::SocketRef;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::hub::{disconnect, PushHub, SessionEvent};
 use super::outbox::spawn_drain;
@@ -47,7 +47,20 @@ pub(crate) fn parse_login(data: Option<&Value>) -> Option<LoginRequest> {
 }
 
 /// Handles one `login` emitted by `socket`.
-pub(crate) async fn handle_login(hub: PushHub, socket: SocketRef, data: Option<Value>) {
+///
+/// Waits for `connected` first: the handler can run before socketioxide marks the socket
+/// connected (it sends the CONNECT packet, the client answers at once), and until then
+/// nothing can be emitted to it.
+pub(crate) async fn handle_login(
+    hub: PushHub,
+    socket: SocketRef,
+    data: Option<Value>,
+    mut connected: watch::Receiver<bool>,
+) {
+    if connected.wait_for(|c| *c).await.is_err() {
+        // The namespace connect failed: the socket never became usable.
+        return;
+    }
     let log = hub.inner.log.new(o!("sid" => socket.id.to_string()));
     let Some(request) = parse_login(data.as_ref()) else {
         info!(log, "socket login rejected: malformed payload");
