@@ -22,7 +22,9 @@ pub enum Audience {
 ///
 /// The payload is given once per variant as JSON; each variant is serialised once per
 /// publication, whatever the number of recipients. A missing masked variant means "same as
-/// clear" (events that carry nothing to mask).
+/// clear" (events that carry nothing to mask), unless the masked variants were withheld
+/// ([`Broadcast::withhold_masked`]): then recipients that would get a masked payload get
+/// nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Broadcast {
     event: Cow<'static, str>,
@@ -30,6 +32,7 @@ pub struct Broadcast {
     clear: Option<Value>,
     masked: Option<Value>,
     masked_outside_queues: Option<Value>,
+    withheld: bool,
     owners: Vec<String>,
 }
 
@@ -42,6 +45,7 @@ impl Broadcast {
             clear: Some(payload),
             masked: None,
             masked_outside_queues: None,
+            withheld: false,
             owners: Vec::new(),
         }
     }
@@ -54,6 +58,7 @@ impl Broadcast {
             clear: None,
             masked: None,
             masked_outside_queues: None,
+            withheld: false,
             owners: Vec::new(),
         }
     }
@@ -68,6 +73,15 @@ impl Broadcast {
     /// (obfuscated only outside queues); falls back to the masked one.
     pub fn with_masked_outside_queues(mut self, payload: Value) -> Self {
         self.masked_outside_queues = Some(payload);
+        self
+    }
+
+    /// Marks the masked variants as not rendered (no privacy socket was logged in when the
+    /// event was built): privacy recipients get nothing rather than the clear payload.
+    pub fn withhold_masked(mut self) -> Self {
+        self.masked = None;
+        self.masked_outside_queues = None;
+        self.withheld = true;
         self
     }
 
@@ -87,6 +101,16 @@ impl Broadcast {
         &self.audience
     }
 
+    /// The clear payload (`None`: event without payload).
+    pub fn clear_payload(&self) -> Option<&Value> {
+        self.clear.as_ref()
+    }
+
+    /// Whether the masked variants were withheld ([`Broadcast::withhold_masked`]).
+    pub fn masked_withheld(&self) -> bool {
+        self.withheld
+    }
+
     /// The variant `user` (in `rooms`) gets, `None` when not a recipient.
     pub(crate) fn variant_for(&self, user: &SocketUser, rooms: &RoomSet) -> Option<Variant> {
         let wanted = match &self.audience {
@@ -94,6 +118,9 @@ impl Broadcast {
             Audience::Users(names) => names.contains(&user.username).then(|| self.personal(user)),
             Audience::Topic(topic) => rooms.variant_for(*topic),
         }?;
+        if self.withheld && wanted != Variant::Clear {
+            return None;
+        }
         Some(self.effective(wanted))
     }
 
@@ -168,6 +195,31 @@ mod tests {
         };
         let (carol, cr) = user("carol", p);
         assert_eq!(b.variant_for(&carol, &cr), Some(Variant::Clear));
+    }
+
+    #[test]
+    fn withheld_masked_payload_reaches_clear_recipients_only() {
+        let b = Broadcast::new("extenUpdate", Audience::LoggedIn, json!({"n": "201"}))
+            .with_masked(json!({"n": "2xx"}))
+            .withhold_masked()
+            .with_owner("alice");
+        let privacy = PushPermissions {
+            privacy: true,
+            ..Default::default()
+        };
+        let admin = PushPermissions {
+            admin_queues: true,
+            ..privacy
+        };
+        let (alice, ar) = user("alice", privacy);
+        let (bob, br) = user("bob", privacy);
+        let (carol, cr) = user("carol", admin);
+        let (dave, dr) = user("dave", PushPermissions::default());
+        assert_eq!(b.variant_for(&alice, &ar), Some(Variant::Clear));
+        assert_eq!(b.variant_for(&bob, &br), None);
+        assert_eq!(b.variant_for(&carol, &cr), None);
+        assert_eq!(b.variant_for(&dave, &dr), Some(Variant::Clear));
+        assert_eq!(b.payload(Variant::Clear), Some(&json!({"n": "201"})));
     }
 
     #[test]

@@ -82,6 +82,16 @@ impl Broadcast {
         }
     }
 
+    /// `extenUpdate` with the clear payload only, built when no privacy socket is logged
+    /// in: privacy recipients (but the owner) get nothing instead of a clear payload.
+    pub fn exten_update_clear_only(clear: Value, owner: Option<&str>) -> Self {
+        let b = Self::new(EXTEN_UPDATE, Audience::LoggedIn, clear).withhold_masked();
+        match owner {
+            Some(owner) => b.with_owner(owner),
+            None => b,
+        }
+    }
+
     /// `extenHangup` `{cause, callerNum, channelExten, calledNum}` to the owner's sockets.
     pub fn exten_hangup(owner: &str, payload: Value) -> Self {
         Self::new(EXTEN_HANGUP, user(owner), payload)

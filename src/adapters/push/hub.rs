@@ -182,6 +182,12 @@ impl PushHub {
         closed
     }
 
+    /// Whether any logged-in socket gets masked payloads (a user with `privacy`): when none
+    /// does, publishers may skip rendering the masked variants.
+    pub fn has_privacy_sessions(&self) -> bool {
+        self.inner.registry.has_privacy_sessions()
+    }
+
     /// The logged-in sockets.
     pub fn sessions(&self) -> Vec<SessionInfo> {
         self.inner

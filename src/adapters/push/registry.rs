@@ -1,7 +1,7 @@
 //! The logged-in sockets: one [`Session`] per socket id, with its user, rooms and outbound queue.
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use secrecy::SecretString;
@@ -30,6 +30,12 @@ pub(crate) struct Session {
 #[derive(Default)]
 pub(crate) struct Registry {
     sessions: Mutex<HashMap<Sid, Session>>,
+    /// How many registered sessions have the `privacy` permission (masked payloads).
+    privacy: AtomicUsize,
+}
+
+fn privacy_count(session: &Session) -> usize {
+    usize::from(session.user.permissions.privacy)
 }
 
 impl Registry {
@@ -39,13 +45,28 @@ impl Registry {
 
     /// Registers `session`, returning the one it replaces (a re-login on the same socket).
     pub(crate) fn insert(&self, sid: Sid, session: Session) -> Option<Session> {
-        self.lock().insert(sid, session)
+        let mut sessions = self.lock();
+        self.privacy
+            .fetch_add(privacy_count(&session), Ordering::Relaxed);
+        let replaced = sessions.insert(sid, session);
+        if let Some(old) = &replaced {
+            self.privacy
+                .fetch_sub(privacy_count(old), Ordering::Relaxed);
+        }
+        replaced
+    }
+
+    /// Whether any registered session gets masked payloads (has the `privacy` permission).
+    pub(crate) fn has_privacy_sessions(&self) -> bool {
+        self.privacy.load(Ordering::Relaxed) > 0
     }
 
     /// Unregisters a socket; the flag tells whether it was its user's last session.
     pub(crate) fn remove(&self, sid: Sid) -> Option<(Session, bool)> {
         let mut sessions = self.lock();
         let session = sessions.remove(&sid)?;
+        self.privacy
+            .fetch_sub(privacy_count(&session), Ordering::Relaxed);
         let last = !sessions
             .values()
             .any(|s| s.user.username == session.user.username);

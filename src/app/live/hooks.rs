@@ -38,6 +38,10 @@ impl BroadcastSink for PushHub {
     fn send(&self, broadcast: &Broadcast) {
         let _ = self.publish(broadcast);
     }
+
+    fn wants_masked(&self) -> bool {
+        self.has_privacy_sessions()
+    }
 }
 
 /// A sink whose hub is set after construction (the hub is built after the model, because
@@ -59,5 +63,9 @@ impl BroadcastSink for LateSink {
         if let Some(hub) = self.hub.get() {
             let _ = hub.publish(broadcast);
         }
+    }
+
+    fn wants_masked(&self) -> bool {
+        self.hub.get().is_some_and(PushHub::has_privacy_sessions)
     }
 }

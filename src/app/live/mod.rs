@@ -2,6 +2,7 @@
 //! the publisher that turns its changes into socket.io events, and the views and hooks
 //! through which the HTTP, socket and operations adapters see it.
 
+pub mod coalesce;
 pub mod link_stats;
 pub mod load_retry;
 pub mod model;

@@ -1,8 +1,13 @@
 //! The live model as the application holds it: the switchboard and the users directory
 //! behind locks, fed by PBX events and operation effects, publishing every change it
 //! causes to the push layer.
+//!
+//! Events are applied in batches (whatever the AMI link has already received): the batch is
+//! applied under one write lock, its changes are coalesced ([`coalesce`]) and each changed
+//! entity is rendered once, in its state after the batch.
 
-use super::publisher::{broadcasts_for, BroadcastSink, PresenceMemory};
+use super::coalesce::coalesce;
+use super::publisher::{broadcasts_for, BroadcastSink, PresenceMemory, Render};
 use crate::app::operations::SharedModel;
 use crate::domain::change::Change;
 use crate::domain::operations::effects::apply_effect;
@@ -59,41 +64,59 @@ impl LiveModel {
 
     /// Applies a PBX event, publishes what changed, returns the changes.
     pub fn apply(&self, event: PbxEvent) -> Vec<Change> {
+        self.apply_batch(vec![event])
+    }
+
+    /// Applies PBX events in order under one lock, then publishes what the batch changed
+    /// (each changed entity once, in its final state); returns every change, in order.
+    pub fn apply_batch(&self, events: Vec<PbxEvent>) -> Vec<Change> {
         let now = self.clock.now_ms();
-        self.mutate(|sb| sb.apply(event, now))
+        self.mutate(|sb| events.into_iter().map(|e| sb.apply(e, now)).collect())
     }
 
     /// Applies an operation effect (recording marks, AstDB writes), publishes, returns.
     pub fn apply_effect(&self, effect: &Effect) -> Vec<Change> {
         let now = self.clock.now_ms();
-        self.mutate(|sb| apply_effect(sb, effect, now))
+        self.mutate(|sb| vec![apply_effect(sb, effect, now)])
     }
 
-    fn mutate(&self, f: impl FnOnce(&mut Switchboard) -> Vec<Change>) -> Vec<Change> {
+    /// Runs `f` (one change list per applied event or effect) and publishes the result.
+    fn mutate(&self, f: impl FnOnce(&mut Switchboard) -> Vec<Vec<Change>>) -> Vec<Change> {
         let now = self.clock.now_ms();
-        let broadcasts = {
+        let render = Render::for_sink(self.sink.as_ref());
+        let (all, ends, out) = {
             let mut sb = self.write();
-            let changes = f(&mut sb);
+            let per_event = f(&mut sb);
+            // One flat list, and where each event's changes end (for the observer).
+            let mut ends = Vec::with_capacity(per_event.len());
+            let mut all = Vec::with_capacity(per_event.iter().map(Vec::len).sum());
+            for changes in per_event {
+                all.extend(changes);
+                ends.push(all.len());
+            }
             let users = self
                 .shared
                 .users
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
             let mut presence = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
-            let out: Vec<_> = changes
-                .iter()
-                .flat_map(|c| broadcasts_for(c, &sb, &users, &mut presence, now))
+            let out: Vec<_> = coalesce(&all)
+                .into_iter()
+                .flat_map(|c| broadcasts_for(c, &sb, &users, &mut presence, now, render))
                 .collect();
-            (changes, out)
+            (all, ends, out)
         };
-        let (changes, out) = broadcasts;
         for b in &out {
             self.sink.send(b);
         }
         if let Some(o) = &self.observer {
-            o.observe(&changes);
+            let mut start = 0;
+            for end in ends {
+                o.observe(&all[start..end]);
+                start = end;
+            }
         }
-        changes
+        all
     }
 
     /// Publishes a broadcast not caused by a model change (`serverReloaded`).

@@ -14,6 +14,10 @@
 //!
 //! Events of a name the adapter does not know are dropped, counted in [`LinkStats`] and
 //! logged at debug level.
+//!
+//! Events already waiting in the channel are applied as one batch (up to [`MAX_BATCH`]):
+//! under load the model takes one lock and renders each changed entity once per batch
+//! instead of once per event; an idle link still applies each event as it arrives.
 
 use super::link_stats::LinkStats;
 use super::load_retry::LoadRetry;
@@ -112,17 +116,22 @@ pub async fn run(
         notice: ReloadNotice::default(),
         retry: LoadRetry::default(),
     };
+    // A notice taken off the channel while collecting a batch, handled next.
+    let mut pending: Option<AmiNotice> = None;
     loop {
         // While a retry waits, events keep being applied live (the model stays as current
         // as it can be); during every load attempt they wait in the channel, as always.
-        let notice = tokio::select! {
-            () = shutdown.cancelled() => return,
-            cause = link.retry.due() => {
-                info!(log, "retrying PBX state load");
-                link.load(cause).await;
-                continue;
-            }
-            n = notices.recv() => match n { Some(n) => n, None => return },
+        let notice = match pending.take() {
+            Some(notice) => notice,
+            None => tokio::select! {
+                () = shutdown.cancelled() => return,
+                cause = link.retry.due() => {
+                    info!(log, "retrying PBX state load");
+                    link.load(cause).await;
+                    continue;
+                }
+                n = notices.recv() => match n { Some(n) => n, None => return },
+            },
         };
         match notice {
             AmiNotice::Connected { banner } => {
@@ -137,27 +146,78 @@ pub async fn run(
                 link.retry.clear();
             }
             AmiNotice::Event(frame) => {
-                let event = match classify(&frame) {
-                    Translation::Event(event) => event,
-                    Translation::Ignored => continue,
-                    Translation::Unknown { name } => {
-                        let total = stats.count_unknown();
-                        debug!(log, "unknown AMI event dropped"; "event" => name, "unknown_total" => total);
-                        continue;
+                let mut batch = Batch::default();
+                let mut next = Some(frame);
+                while let Some(frame) = next.take() {
+                    if let Some(event) = translate(&frame, &stats, &log) {
+                        if batch.push(event, &mut greeted, &mut link.notice) {
+                            break;
+                        }
                     }
-                };
-                stats.count_applied();
-                let greeting = !greeted && matches!(event, PbxEvent::FullyBooted);
-                greeted |= greeting;
-                if matches!(event, PbxEvent::Shutdown { .. }) {
-                    link.notice.saw_shutdown();
+                    if batch.events.len() >= MAX_BATCH {
+                        break;
+                    }
+                    match notices.try_recv() {
+                        Ok(AmiNotice::Event(frame)) => next = Some(frame),
+                        Ok(other) => pending = Some(other),
+                        Err(_) => {}
+                    }
                 }
-                let changes = model.apply(event);
-                if changes.contains(&Change::ResyncRequested) && !greeting {
+                if batch.events.is_empty() {
+                    continue;
+                }
+                let changes = model.apply_batch(batch.events);
+                if changes.contains(&Change::ResyncRequested) && !batch.greeting {
                     info!(log, "PBX rebooted or reloaded, resyncing");
                     link.load(LoadCause::Requested).await;
                 }
             }
+        }
+    }
+}
+
+/// Most events applied under one lock and coalesced together.
+const MAX_BATCH: usize = 1024;
+
+/// The events already received, applied together.
+#[derive(Default)]
+struct Batch {
+    events: Vec<PbxEvent>,
+    /// The batch ends with this session's first `FullyBooted` (covered by the load done on
+    /// `Connected`, so its resync request is not followed).
+    greeting: bool,
+}
+
+impl Batch {
+    /// Adds `event`; true when the batch must end with it (an event that may ask for a
+    /// resync: what follows is applied after the new load, as it arrived after it).
+    fn push(&mut self, event: PbxEvent, greeted: &mut bool, notice: &mut ReloadNotice) -> bool {
+        let ends = matches!(
+            event,
+            PbxEvent::FullyBooted | PbxEvent::Reload { .. } | PbxEvent::Shutdown { .. }
+        );
+        self.greeting = !*greeted && matches!(event, PbxEvent::FullyBooted);
+        *greeted |= self.greeting;
+        if matches!(event, PbxEvent::Shutdown { .. }) {
+            notice.saw_shutdown();
+        }
+        self.events.push(event);
+        ends
+    }
+}
+
+/// The domain event of an AMI event frame (`None`: ignored, or unknown and counted).
+fn translate(frame: &Frame, stats: &LinkStats, log: &Logger) -> Option<PbxEvent> {
+    match classify(frame) {
+        Translation::Event(event) => {
+            stats.count_applied();
+            Some(event)
+        }
+        Translation::Ignored => None,
+        Translation::Unknown { name } => {
+            let total = stats.count_unknown();
+            debug!(log, "unknown AMI event dropped"; "event" => name, "unknown_total" => total);
+            None
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Turns the domain's [`Change`]s into socket.io [`Broadcast`]s: entity JSON rendered once
-//! per privacy variant, call events to the owning user's sockets, and the user presence
-//! events derived from extension changes (de-duplicated: a presence is pushed only when it
-//! actually changed).
+//! per privacy variant (the masked variants only while a privacy socket is logged in), call
+//! events to the owning user's sockets, and the user presence events derived from extension
+//! changes (de-duplicated: a presence is pushed only when it actually changed).
 
 use crate::adapters::push::Broadcast;
 #[cfg(test)]
@@ -17,6 +17,34 @@ use std::collections::HashMap;
 pub trait BroadcastSink: Send + Sync {
     /// Sends one broadcast; must not block.
     fn send(&self, broadcast: &Broadcast);
+
+    /// Whether any recipient may need a masked variant right now. When false the publisher
+    /// renders the clear payload only and withholds the masked ones
+    /// ([`Broadcast::withhold_masked`]), so a privacy socket logging in meanwhile gets
+    /// nothing rather than clear data.
+    fn wants_masked(&self) -> bool {
+        true
+    }
+}
+
+/// Which payload variants the publisher renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Render {
+    /// Clear and masked variants.
+    AllVariants,
+    /// The clear payload only; masked recipients get nothing.
+    ClearOnly,
+}
+
+impl Render {
+    /// What `sink` needs now.
+    pub fn for_sink(sink: &dyn BroadcastSink) -> Self {
+        if sink.wants_masked() {
+            Self::AllVariants
+        } else {
+            Self::ClearOnly
+        }
+    }
 }
 
 /// Remembers the last presence pushed per user, so unchanged presences are not re-sent.
@@ -92,16 +120,40 @@ impl PresenceMemory {
     }
 }
 
-fn exten_update(sb: &Switchboard, users: &Users, exten: &str, now: i64) -> Option<Broadcast> {
+fn exten_update(
+    sb: &Switchboard,
+    users: &Users,
+    exten: &str,
+    now: i64,
+    render: Render,
+) -> Option<Broadcast> {
     let clear = sb.extension_json(exten, now, PrivacyView::Clear)?;
+    let owner = users.owner_of(exten);
+    if render == Render::ClearOnly {
+        return Some(Broadcast::exten_update_clear_only(clear, owner));
+    }
     let masked = sb.extension_json(exten, now, PrivacyView::All)?;
     let outside = sb.extension_json(exten, now, PrivacyView::NonQueue)?;
-    Some(Broadcast::exten_update(
-        clear,
-        masked,
-        outside,
-        users.owner_of(exten),
-    ))
+    Some(Broadcast::exten_update(clear, masked, outside, owner))
+}
+
+/// A room broadcast from its clear payload and, when rendered, its masked one.
+fn topic_update(
+    render: Render,
+    clear_json: impl FnOnce() -> Option<Value>,
+    masked_json: impl FnOnce() -> Option<Value>,
+    build: impl FnOnce(Value, Value) -> Broadcast,
+) -> Vec<Broadcast> {
+    let Some(clear) = clear_json() else {
+        return Vec::new();
+    };
+    match render {
+        Render::ClearOnly => vec![build(clear.clone(), clear).withhold_masked()],
+        Render::AllVariants => match masked_json() {
+            Some(masked) => vec![build(clear, masked)],
+            None => Vec::new(),
+        },
+    }
 }
 
 fn conference_audience(sb: &Switchboard, users: &Users, id: &str) -> Vec<String> {
@@ -125,6 +177,7 @@ pub fn broadcasts_for(
     users: &Users,
     presence: &mut PresenceMemory,
     now: i64,
+    render: Render,
 ) -> Vec<Broadcast> {
     let owner = |exten: &str| users.owner_of(exten).map(str::to_owned);
     let presence_of_owner = |exten: &str, presence: &mut PresenceMemory| {
@@ -136,7 +189,9 @@ pub fn broadcasts_for(
     };
     match change {
         Change::ExtensionChanged(e) => {
-            let mut out: Vec<Broadcast> = exten_update(sb, users, e, now).into_iter().collect();
+            let mut out: Vec<Broadcast> = exten_update(sb, users, e, now, render)
+                .into_iter()
+                .collect();
             out.extend(presence_of_owner(e, presence));
             out
         }
@@ -164,31 +219,28 @@ pub fn broadcasts_for(
                 ]
             })
             .unwrap_or_default(),
-        Change::QueueChanged(q) => {
-            match (sb.queue_json(q, now, false), sb.queue_json(q, now, true)) {
-                (Some(c), Some(m)) => vec![Broadcast::queue_update(c, m)],
-                _ => Vec::new(),
-            }
-        }
+        Change::QueueChanged(q) => topic_update(
+            render,
+            || sb.queue_json(q, now, false),
+            || sb.queue_json(q, now, true),
+            Broadcast::queue_update,
+        ),
         Change::QueueMemberChanged(q, m) => sb
             .queue_member_json(q, m)
             .map(|v| vec![Broadcast::queue_member_update(v.clone(), v)])
             .unwrap_or_default(),
-        Change::TrunkChanged(t) => {
-            match (sb.trunk_json(t, now, false), sb.trunk_json(t, now, true)) {
-                (Some(c), Some(m)) => vec![Broadcast::trunk_update(c, m)],
-                _ => Vec::new(),
-            }
-        }
-        Change::ParkingChanged(p) => {
-            match (
-                sb.parking_json(p, now, false),
-                sb.parking_json(p, now, true),
-            ) {
-                (Some(c), Some(m)) => vec![Broadcast::parking_update(c, m)],
-                _ => Vec::new(),
-            }
-        }
+        Change::TrunkChanged(t) => topic_update(
+            render,
+            || sb.trunk_json(t, now, false),
+            || sb.trunk_json(t, now, true),
+            Broadcast::trunk_update,
+        ),
+        Change::ParkingChanged(p) => topic_update(
+            render,
+            || sb.parking_json(p, now, false),
+            || sb.parking_json(p, now, true),
+            Broadcast::parking_update,
+        ),
         Change::ConferenceChanged(id) => {
             Broadcast::conf_update(conference_audience(sb, users, id), sb.conference_json(id))
                 .into()
@@ -235,7 +287,14 @@ mod tests {
             channel_exten: "201".into(),
             called_num: "202".into(),
         });
-        let out = broadcasts_for(&change, &sb, &users, &mut PresenceMemory::default(), 0);
+        let out = broadcasts_for(
+            &change,
+            &sb,
+            &users,
+            &mut PresenceMemory::default(),
+            0,
+            Render::AllVariants,
+        );
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].event(), "extenHangup");
         assert_eq!(
@@ -258,7 +317,14 @@ mod tests {
             caller_has_conf: false,
             dest_uniqueid: "1700000000.2".into(),
         });
-        let out = broadcasts_for(&change, &sb, &users, &mut PresenceMemory::default(), 0);
+        let out = broadcasts_for(
+            &change,
+            &sb,
+            &users,
+            &mut PresenceMemory::default(),
+            0,
+            Render::AllVariants,
+        );
         let names: Vec<&str> = out.iter().map(|b| b.event()).collect();
         assert_eq!(names, vec!["extenRinging", "extenDialing"]);
         let alice = crate::adapters::push::Audience::Users(vec!["alice".into()]);
@@ -285,7 +351,7 @@ mod tests {
         let (sb, users) = fixture();
         let mut mem = PresenceMemory::default();
         let change = Change::ExtensionChanged("201".into());
-        let first = broadcasts_for(&change, &sb, &users, &mut mem, 0);
+        let first = broadcasts_for(&change, &sb, &users, &mut mem, 0, Render::AllVariants);
         let names: Vec<&str> = first.iter().map(|b| b.event()).collect();
         assert_eq!(
             names,
@@ -299,7 +365,7 @@ mod tests {
             first[2].payload(Variant::Clear),
             Some(&json!({"mainPresence": {"username": "alice", "status": "offline"}}))
         );
-        let second = broadcasts_for(&change, &sb, &users, &mut mem, 0);
+        let second = broadcasts_for(&change, &sb, &users, &mut mem, 0, Render::AllVariants);
         let names: Vec<&str> = second.iter().map(|b| b.event()).collect();
         assert_eq!(names, vec!["extenUpdate"]);
     }
