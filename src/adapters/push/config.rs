@@ -40,8 +40,12 @@ impl Default for PushConfig {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             login_timeout: Duration::from_secs(60),
-            queue_capacity: 1024,
-            queue_max_bytes: 4 << 20,
+            // A reload of a large PBX pushes every extension at once (≈ 3 events each with
+            // the presences): 1,024 cut every client of a 1,000-extension PBX. The encoded
+            // events are shared by all sockets, so this bounds a stuck client's backlog,
+            // not a copy per socket; the channel allocates its slots as they fill.
+            queue_capacity: 16_384,
+            queue_max_bytes: 16 << 20,
             max_relay_bytes: 64 << 10,
             engine_queue_capacity: 128,
             max_payload: 1_000_000,
