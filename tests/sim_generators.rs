@@ -163,6 +163,8 @@ async fn flood_mode_runs_calls_on_its_extensions() {
             concurrent_calls: 4,
             events_per_sec: 0,
             tag_callers: false,
+            phase_gap: std::time::Duration::ZERO,
+            noise_per_call: 0,
         }),
         ..SimConfig::lab()
     };

@@ -56,14 +56,45 @@ pub fn start(
 }
 
 /// A flood over `extensions` phones with `calls` call loops at `rate` events/s
-/// (0 = unthrottled), callers tagged with the send time.
-pub fn flood(extensions: usize, calls: usize, rate: u64) -> FloodConf {
+/// (0 = unthrottled), callers tagged with the send time, `shape` of each call.
+pub fn flood(extensions: usize, calls: usize, rate: u64, shape: CallShape) -> FloodConf {
     FloodConf {
         extensions,
         concurrent_calls: calls,
         events_per_sec: rate,
         tag_callers: true,
+        phase_gap: shape.gap,
+        noise_per_call: shape.noise,
     }
+}
+
+/// How each flood call looks on the AMI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallShape {
+    /// Pause between dial, answer and hang-up.
+    pub gap: Duration,
+    /// Dialplan events (`VarSet`, `Newexten`) per call besides its ≈ 25 call events.
+    pub noise: usize,
+}
+
+impl CallShape {
+    /// The `nethcti-bench` flags giving this shape.
+    pub fn flags(&self) -> String {
+        format!("--gap-ms {} --noise {}", self.gap.as_millis(), self.noise)
+    }
+
+    /// How the figure names the mix.
+    pub fn mix(&self) -> String {
+        if self.noise == 0 {
+            "call events only, ≈ 25 AMI events per call".to_owned()
+        } else {
+            format!("real call mix, ≈ {} AMI events per call", 25 + self.noise)
+        }
+    }
+
+    /// Dialplan noise of a real Asterisk call (≈ 88 AMI events per call in all, as in
+    /// `fixtures/ami/b-internal-call-201-to-202.ami`).
+    pub const REAL_NOISE: usize = 60;
 }
 
 /// `(time, events sent)` samples of a running simulator.

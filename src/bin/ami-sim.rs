@@ -73,6 +73,8 @@ fn config(args: &Args) -> anyhow::Result<SimConfig> {
             concurrent_calls: args.flood_calls,
             events_per_sec: args.flood_events_per_sec,
             tag_callers: false,
+            phase_gap: std::time::Duration::ZERO,
+            noise_per_call: 0,
         });
     }
     Ok(cfg)

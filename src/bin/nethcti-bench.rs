@@ -11,7 +11,9 @@ use nethcti_server::bench::scenario::{
     startup::{self, StartupArgs},
     Row,
 };
+use nethcti_server::bench::sim::CallShape;
 use nethcti_server::bench::{limits, BenchError};
+use std::time::Duration;
 
 /// Load benchmark: the daemon (child process) against the simulated PBX in flood mode,
 /// with socket.io clients logged in as generated users.
@@ -30,11 +32,18 @@ enum Scenario {
         #[arg(long, default_value_t = 0)]
         rate: u64,
         /// Concurrent call loops.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 1000)]
         calls: usize,
         /// Measured seconds.
         #[arg(long, default_value_t = 15)]
         secs: u64,
+        /// Pause between a call's dial, answer and hang-up, ms (0 = one burst per call).
+        #[arg(long, default_value_t = 10)]
+        gap_ms: u64,
+        /// Dialplan events (VarSet, Newexten) per call; 60 = a real Asterisk call's mix
+        /// (≈ 88 AMI events per call), 0 = call events only (≈ 25 per call).
+        #[arg(long, default_value_t = CallShape::REAL_NOISE)]
+        noise: usize,
     },
     /// Fan-out latency AMI → every socket.io client.
     Fanout {
@@ -50,6 +59,13 @@ enum Scenario {
         /// Measured seconds.
         #[arg(long, default_value_t = 20)]
         secs: u64,
+        /// Pause between a call's dial, answer and hang-up, ms (0 = one burst per call).
+        #[arg(long, default_value_t = 20)]
+        gap_ms: u64,
+        /// Dialplan events (VarSet, Newexten) per call; 60 = a real Asterisk call's mix
+        /// (≈ 88 AMI events per call), 0 = call events only (≈ 25 per call).
+        #[arg(long, default_value_t = CallShape::REAL_NOISE)]
+        noise: usize,
     },
     /// REST `GET /astproxy/extensions`, own loop and wrk.
     Rest {
@@ -86,6 +102,13 @@ enum Scenario {
         /// Concurrent call loops.
         #[arg(long, default_value_t = 100)]
         calls: usize,
+        /// Pause between a call's dial, answer and hang-up, ms (0 = one burst per call).
+        #[arg(long, default_value_t = 10)]
+        gap_ms: u64,
+        /// Dialplan events (VarSet, Newexten) per call; 60 = a real Asterisk call's mix
+        /// (≈ 88 AMI events per call), 0 = call events only (≈ 25 per call).
+        #[arg(long, default_value_t = CallShape::REAL_NOISE)]
+        noise: usize,
     },
     /// Every scenario with its defaults (fan-out at 1,000 and 10,000 clients).
     All,
@@ -93,20 +116,35 @@ enum Scenario {
 
 async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
     Ok(match s {
-        Scenario::Ingest { rate, calls, secs } => {
-            ingest::run(IngestArgs { rate, calls, secs }).await?
+        Scenario::Ingest {
+            rate,
+            calls,
+            secs,
+            gap_ms,
+            noise,
+        } => {
+            ingest::run(IngestArgs {
+                rate,
+                calls,
+                secs,
+                shape: shape(gap_ms, noise),
+            })
+            .await?
         }
         Scenario::Fanout {
             clients,
             rate,
             calls,
             secs,
+            gap_ms,
+            noise,
         } => {
             fanout::run(FanoutArgs {
                 clients,
                 rate,
                 calls,
                 secs,
+                shape: shape(gap_ms, noise),
             })
             .await?
         }
@@ -137,12 +175,15 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
             events,
             rate,
             calls,
+            gap_ms,
+            noise,
         } => {
             memory::run(MemoryArgs {
                 extensions,
                 events,
                 rate,
                 calls,
+                shape: shape(gap_ms, noise),
             })
             .await?
         }
@@ -163,8 +204,9 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
             rows.extend(
                 ingest::run(IngestArgs {
                     rate: 0,
-                    calls: 100,
+                    calls: 1000,
                     secs: 15,
+                    shape: shape(10, CallShape::REAL_NOISE),
                 })
                 .await?,
             );
@@ -175,6 +217,7 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
                         rate: 1000,
                         calls: 10,
                         secs: 20,
+                        shape: shape(20, CallShape::REAL_NOISE),
                     })
                     .await?,
                 );
@@ -185,12 +228,20 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
                     events: 3_600_000,
                     rate: 10_000,
                     calls: 100,
+                    shape: shape(10, CallShape::REAL_NOISE),
                 })
                 .await?,
             );
             rows
         }
     })
+}
+
+fn shape(gap_ms: u64, noise: usize) -> CallShape {
+    CallShape {
+        gap: Duration::from_millis(gap_ms),
+        noise,
+    }
 }
 
 /// The same allocator as `nethcti-server` (src/main.rs): the daemon child runs this binary.

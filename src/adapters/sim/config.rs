@@ -40,6 +40,14 @@ pub struct FloodConf {
     /// [`crate::adapters::sim::flood::tag_name`] of the wall-clock time (ns since the Unix
     /// epoch), so a client can tell how long the call's events took to reach it.
     pub tag_callers: bool,
+    /// Pause between a call's dial, answer and hang-up (zero: the three in one burst).
+    /// With a pause each phase reaches the daemon as its own burst, as real calls do (the
+    /// daemon renders each changed extension once per burst it receives).
+    pub phase_gap: std::time::Duration,
+    /// Dialplan events (`VarSet`, `Newexten`) per call on top of the call's own ≈ 25: a
+    /// real Asterisk 22 sends ≈ 88 AMI events per internal call, ≈ 60 of them such noise
+    /// (`fixtures/ami/b-internal-call-201-to-202.ami`: 46 `VarSet`, 6 `Newexten`, …).
+    pub noise_per_call: usize,
 }
 
 /// Everything the simulator needs.

@@ -134,6 +134,11 @@ impl SimHandle {
         self.shared.events_sent.load(Ordering::Relaxed)
     }
 
+    /// Events broadcast but not yet taken by the slowest AMI connection's writer.
+    pub fn backlog(&self) -> usize {
+        self.shared.tx.len()
+    }
+
     /// Receives every event from now on (wire bytes).
     pub fn subscribe(&self) -> broadcast::Receiver<Bytes> {
         self.shared.tx.subscribe()

@@ -6,7 +6,7 @@ use super::{wait, Rig, Row};
 use crate::bench::daemon::cpu_secs;
 use crate::bench::error::BenchError;
 use crate::bench::recorder::Recorder;
-use crate::bench::sim;
+use crate::bench::sim::{self, CallShape};
 use crate::bench::stats::{ms, summarize};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +23,8 @@ pub struct FanoutArgs {
     pub calls: usize,
     /// Measured seconds (after 3 s of warm-up).
     pub secs: u64,
+    /// How each call looks on the AMI.
+    pub shape: CallShape,
 }
 
 /// Runs the scenario and returns its rows.
@@ -56,7 +58,7 @@ pub async fn run(a: FanoutArgs) -> Result<Vec<Row>, BenchError> {
     );
     tokio::time::sleep(Duration::from_secs(2)).await;
     let with_clients = rig.rss_mib()?;
-    rig.start_flood(sim::flood(users, a.calls, a.rate));
+    rig.start_flood(sim::flood(users, a.calls, a.rate, a.shape));
     wait(Duration::from_secs(3)).await;
     let sent0 = rig.sim.events_sent();
     rec.set_recording(true);
@@ -86,13 +88,15 @@ pub async fn run(a: FanoutArgs) -> Result<Vec<Row>, BenchError> {
     );
     eprintln!("  daemon RSS: idle {idle:.1} MiB, {} clients {with_clients:.1} MiB, under load {under_load:.1} MiB", a.clients);
     let cmd = format!(
-        "cargo run --release --bin nethcti-bench -- fanout --clients {} --rate {}",
-        a.clients, a.rate
+        "cargo run --release --bin nethcti-bench -- fanout --clients {} --rate {} {}",
+        a.clients,
+        a.rate,
+        a.shape.flags()
     );
     let n = a.clients;
     Ok(vec![
         Row::new(
-            &format!("Fan-out latency, {n} clients, {} AMI events/s (AMI write → socket event, p50 / p99 / max)", a.rate),
+            &format!("Fan-out latency, {n} clients, {} AMI events/s, {} (AMI write → socket event, p50 / p99 / max)", a.rate, a.shape.mix()),
             if n >= 10_000 { "p99 ≤ 20 ms" } else { "–" },
             format!(
                 "{} / {} / {} ms ({} samples; {:.0} AMI events/s sent, {:.0} socket msgs/s delivered; {closed} clients cut: {overflow} queue overflows, {pong} pong timeouts; daemon at {cpus:.2} CPUs, bench process at {bench_cpus:.2} CPUs)",

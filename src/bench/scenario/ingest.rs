@@ -7,7 +7,7 @@ use super::{wait, Rig, Row};
 use crate::adapters::sim::flood::unix_ns;
 use crate::bench::error::BenchError;
 use crate::bench::recorder::Recorder;
-use crate::bench::sim::{self, SentLog};
+use crate::bench::sim::{self, CallShape, SentLog};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -21,6 +21,8 @@ pub struct IngestArgs {
     pub calls: usize,
     /// Measured seconds (after 3 s of warm-up).
     pub secs: u64,
+    /// How each call looks on the AMI.
+    pub shape: CallShape,
 }
 
 /// Maps wall-clock tags to the bench's monotonic clock.
@@ -71,7 +73,7 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
     let clients = rig.clients(creds, &rec, &stop).await;
     let anchor = Anchor::now();
     let log = SentLog::spawn(rig.sim.clone(), Duration::from_millis(10), stop.clone());
-    rig.start_flood(sim::flood(users, a.calls, a.rate));
+    rig.start_flood(sim::flood(users, a.calls, a.rate, a.shape));
     wait(Duration::from_secs(3)).await;
     let cpu0 = rig.daemon.cpu_secs().unwrap_or(0.0);
     let t0 = Instant::now();
@@ -102,7 +104,7 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
         "falls behind (lag grows)"
     };
     Ok(vec![Row::new(
-        "AMI ingest end to end (simulator socket → daemon state applied → socket event), sustained",
+        &format!("AMI ingest end to end (simulator socket → daemon state applied → socket event), sustained ({})", a.shape.mix()),
         "≥ 200 k events/s",
         format!(
             "{:.1} k events/s delivered ({:.1} k per daemon CPU-second, daemon at {cpus:.2} CPUs), simulator offered {:.1} k/s, {verdict}; newest-event lag {} → {} ms over {:.0} s",
@@ -114,8 +116,10 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
             secs
         ),
         &format!(
-            "cargo run --release --bin nethcti-bench -- ingest --rate {} --calls {}",
-            a.rate, a.calls
+            "cargo run --release --bin nethcti-bench -- ingest --rate {} --calls {} {}",
+            a.rate,
+            a.calls,
+            a.shape.flags()
         ),
     )])
 }

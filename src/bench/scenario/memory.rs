@@ -6,7 +6,7 @@
 use super::{Rig, Row};
 use crate::bench::error::BenchError;
 use crate::bench::recorder::Recorder;
-use crate::bench::sim;
+use crate::bench::sim::{self, CallShape};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -22,6 +22,8 @@ pub struct MemoryArgs {
     pub rate: u64,
     /// Concurrent call loops.
     pub calls: usize,
+    /// How each call looks on the AMI.
+    pub shape: CallShape,
 }
 
 /// Runs the scenario and returns its rows.
@@ -41,7 +43,7 @@ pub async fn run(a: MemoryArgs) -> Result<Vec<Row>, BenchError> {
     let stop = CancellationToken::new();
     let clients = rig.clients(creds, &rec, &stop).await;
     let base = rig.sim.events_sent();
-    rig.start_flood(sim::flood(a.extensions, a.calls, a.rate));
+    rig.start_flood(sim::flood(a.extensions, a.calls, a.rate, a.shape));
     let t = Instant::now();
     let limit = Duration::from_secs(a.events / a.rate.max(1) * 3 + 60);
     let mut samples = Vec::new();
@@ -69,8 +71,10 @@ pub async fn run(a: MemoryArgs) -> Result<Vec<Row>, BenchError> {
         .map(|(n, r)| format!("{:.1} M ev: {r:.1}", *n as f64 / 1e6))
         .collect();
     let cmd = format!(
-        "cargo run --release --bin nethcti-bench -- memory --events {} --rate {}",
-        a.events, a.rate
+        "cargo run --release --bin nethcti-bench -- memory --events {} --rate {} {}",
+        a.events,
+        a.rate,
+        a.shape.flags()
     );
     Ok(vec![
         Row::new(
@@ -80,7 +84,7 @@ pub async fn run(a: MemoryArgs) -> Result<Vec<Row>, BenchError> {
             &cmd,
         ),
         Row::new(
-            &format!("Daemon RSS over one hour-equivalent of flood ({:.1} M AMI events at {} k/s, 1 client)", sent as f64 / 1e6, a.rate / 1000),
+            &format!("Daemon RSS over one hour-equivalent of flood ({:.1} M AMI events at {} k/s, {}, 1 client)", sent as f64 / 1e6, a.rate / 1000, a.shape.mix()),
             "flat (no leak)",
             format!("{} samples 5 s apart: first {first:.1} MiB, min {min:.1}, max {max:.1}; after the run {after:.1} MiB; (events: MiB) [{}]", samples.len(), quarter.join("; ")),
             &cmd,
