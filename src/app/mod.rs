@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod fd_limit;
 pub mod live;
+pub mod metrics;
 pub mod routes;
 pub mod run;
 pub mod settings;

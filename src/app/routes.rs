@@ -34,7 +34,7 @@ pub struct OpsParts {
     pub clock: Arc<dyn Clock>,
 }
 
-/// Every HTTP route of the daemon, finished with the gate fallback and error handler.
+/// Every HTTP route of the daemon (`/metrics` included), finished with the gate fallback and error handler.
 ///
 /// # Errors
 /// [`PhoneClientError`] when the phone HTTP client cannot be built.
@@ -42,6 +42,7 @@ pub fn daemon_routes(
     app: Arc<HttpApp>,
     config: &Config,
     parts: OpsParts,
+    metrics: Arc<super::metrics::Metrics>,
     log: Logger,
 ) -> Result<impl Filter<Extract = (Response,), Error = Infallible> + Clone, PhoneClientError> {
     let svc = Arc::new(OperationsService::new(OperationsDeps {
@@ -57,7 +58,9 @@ pub fn daemon_routes(
         bounds: Bounds::default(),
         log,
     }));
-    let all = api(app.clone())
+    let all = super::metrics::route(metrics)
+        .or(api(app.clone()))
+        .unify()
         .or(operations_routes(app.clone(), svc))
         .unify()
         .boxed();

@@ -200,6 +200,12 @@ pub async fn start_with(
         push: Default::default(),
         log: log.new(o!("component" => "http")),
     });
+    let link_stats = Arc::new(LinkStats::default());
+    let metrics = Arc::new(super::metrics::Metrics {
+        link: link_stats.clone(),
+        model: model.clone(),
+        hub: std::sync::OnceLock::new(),
+    });
     let routes = super::routes::daemon_routes(
         app.clone(),
         config,
@@ -209,6 +215,7 @@ pub async fn start_with(
             sink: sink.clone(),
             clock: clock.clone(),
         },
+        metrics.clone(),
         log.new(o!("component" => "operations")),
     )?;
     let push_config = PushConfig {
@@ -224,6 +231,7 @@ pub async fn start_with(
         log.new(o!("component" => "push")),
     );
     sink.set(hub.clone());
+    let _ = metrics.hub.set(hub.clone());
     connect_http_to_push(&app, &hub);
 
     let http = bind(settings.http_addr).await?;
@@ -251,7 +259,7 @@ pub async fn start_with(
         notices,
         model.clone(),
         ready.clone(),
-        Arc::new(LinkStats::default()),
+        link_stats,
         log.new(o!("component" => "pbx-link")),
         shutdown.child_token(),
     ));

@@ -166,6 +166,7 @@ pub async fn run(
                 if batch.events.is_empty() {
                     continue;
                 }
+                stats.count_batch();
                 let changes = model.apply_batch(batch.events);
                 if changes.contains(&Change::ResyncRequested) && !batch.greeting {
                     info!(log, "PBX rebooted or reloaded, resyncing");
@@ -208,6 +209,7 @@ impl Batch {
 
 /// The domain event of an AMI event frame (`None`: ignored, or unknown and counted).
 fn translate(frame: &Frame, stats: &LinkStats, log: &Logger) -> Option<PbxEvent> {
+    stats.count_received();
     match classify(frame) {
         Translation::Event(event) => {
             stats.count_applied();

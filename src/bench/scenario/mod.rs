@@ -152,6 +152,27 @@ impl Rig {
         format!("{}:{}", confgen::username(0), self.admin_token)
     }
 
+    /// The daemon's `nethcti_ami_events_received_total` (`GET /metrics`).
+    ///
+    /// # Errors
+    /// [`BenchError::Http`] when the request fails or the counter is missing.
+    pub async fn ami_events_received(&self) -> Result<u64, BenchError> {
+        let url = format!("http://{}/metrics", self.daemon.http);
+        let text = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| BenchError::Http(format!("GET /metrics: {e}")))?
+            .text()
+            .await
+            .map_err(|e| BenchError::Http(format!("GET /metrics body: {e}")))?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("nethcti_ami_events_received_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| BenchError::Http("no nethcti_ami_events_received_total".into()))
+    }
+
     /// Starts the flood (it runs until the rig stops).
     pub fn start_flood(&self, fl: FloodConf) {
         tokio::spawn(crate::adapters::sim::flood::run(self.sim.clone(), fl));
