@@ -333,3 +333,42 @@ async fn message_is_relayed_unchanged_to_dest_user_and_screen_sharing_needs_perm
     let b = barrier(&w.server);
     assert_eq!(w.bob.next_event().await, b);
 }
+
+#[tokio::test]
+async fn a_batch_reaches_each_socket_in_order_with_consecutive_sequence_numbers() {
+    let mut w = world().await;
+    let clear = json!({"exten": "201", "name": "Alice"});
+    let masked = json!({"exten": "201", "name": "xxx"});
+    let hangup = json!({"cause": "normal_clearing", "callerNum": "201", "channelExten": "201", "calledNum": "202"});
+    let presence = json!({"presence": {"username": "alice", "status": "online"}});
+    let batch = [
+        Broadcast::exten_update(clear.clone(), masked.clone(), masked.clone(), Some("alice")),
+        Broadcast::exten_hangup("alice", hangup.clone()),
+        Broadcast::user_presence_update(presence.clone()),
+    ];
+    let out = w.server.hub.publish_all(&batch).expect("publish");
+    // Every socket gets something: one delivery each.
+    assert_eq!(out.queued, 5);
+    let b = barrier(&w.server);
+    assert_eq!(b.1[0]["_seq"], json!(out.seq + 3));
+    assert_eq!(
+        w.alice.next_event().await,
+        ev("extenUpdate", clear.clone(), out.seq)
+    );
+    assert_eq!(
+        w.alice.next_event().await,
+        ev("extenHangup", hangup, out.seq + 1)
+    );
+    assert_eq!(
+        w.alice.next_event().await,
+        ev("userPresenceUpdate", presence.clone(), out.seq + 2)
+    );
+    assert_eq!(w.alice.next_event().await, b);
+    // bob (privacy): the masked update, not alice's hang-up, then the presence.
+    assert_eq!(w.bob.next_event().await, ev("extenUpdate", masked, out.seq));
+    assert_eq!(
+        w.bob.next_event().await,
+        ev("userPresenceUpdate", presence, out.seq + 2)
+    );
+    assert_eq!(w.bob.next_event().await, b);
+}

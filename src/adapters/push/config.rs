@@ -11,7 +11,8 @@ pub struct PushConfig {
     pub ping_timeout: Duration,
     /// A socket that has not logged in successfully after this long is disconnected.
     pub login_timeout: Duration,
-    /// Capacity of each logged-in socket's outbound queue; overflowing it disconnects the socket.
+    /// Capacity of each logged-in socket's outbound queue, in publication batches (one
+    /// event each, or one live-model batch); overflowing it disconnects the socket.
     pub queue_capacity: usize,
     /// Most bytes of encoded events waiting in one socket's outbound queue; past it the
     /// socket is disconnected like on a count overflow.

@@ -13,6 +13,7 @@ use super::config::PushConfig;
 use super::encoded::EncodeCache;
 use super::error::PushError;
 use super::kill::KillSwitch;
+use super::outbox::Delivery;
 use super::registry::{Registry, Session};
 use super::user::{SocketAuthenticator, UaType};
 
@@ -97,31 +98,54 @@ impl PushHub {
     /// # Errors
     /// [`PushError::Encode`] if a payload cannot be serialised (JSON values always can).
     pub fn publish(&self, event: &Broadcast) -> Result<PublishOutcome, PushError> {
-        let seq = self.inner.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut cache = EncodeCache::new(event, seq);
+        self.publish_all(std::slice::from_ref(event))
+    }
+
+    /// Queues `events`, in order, for their recipients: one queue item per socket for the
+    /// whole batch (one wake of its drain task). The outcome's `seq` is the first event's
+    /// (the others follow it), `queued` counts the sockets that got at least one event.
+    ///
+    /// # Errors
+    /// [`PushError::Encode`] if a payload cannot be serialised (JSON values always can).
+    pub fn publish_all(&self, events: &[Broadcast]) -> Result<PublishOutcome, PushError> {
+        let count = events.len() as u64;
+        let seq = self.inner.seq.fetch_add(count, Ordering::Relaxed) + 1;
+        let mut caches: Vec<EncodeCache<'_>> = events
+            .iter()
+            .zip(seq..)
+            .map(|(event, seq)| EncodeCache::new(event, seq))
+            .collect();
         let mut queued = 0;
         let mut full = Vec::new();
         let mut closed = Vec::new();
         {
             let sessions = self.inner.registry.lock();
             for (sid, session) in sessions.iter() {
-                let Some(variant) = event.variant_for(&session.user, &session.rooms) else {
+                let mut delivery = Delivery::default();
+                // The first event this socket gets (named in the overflow log line).
+                let mut first: Option<&str> = None;
+                for (event, cache) in events.iter().zip(caches.iter_mut()) {
+                    if let Some(variant) = event.variant_for(&session.user, &session.rooms) {
+                        delivery.push(cache.get(variant)?);
+                        first.get_or_insert(event.event());
+                    }
+                }
+                let Some(first) = first else {
                     continue;
                 };
-                let encoded = cache.get(variant)?;
-                let size = encoded.size();
+                let size = delivery.size;
                 let before = session.queued_bytes.fetch_add(size, Ordering::Relaxed);
                 if before.saturating_add(size) > self.inner.config.queue_max_bytes {
                     session.queued_bytes.fetch_sub(size, Ordering::Relaxed);
-                    full.push((*sid, Overflow::Bytes(before)));
+                    full.push((*sid, first, Overflow::Bytes(before)));
                     continue;
                 }
-                match session.tx.try_send(encoded) {
+                match session.tx.try_send(delivery) {
                     Ok(()) => queued += 1,
                     Err(e) => {
                         session.queued_bytes.fetch_sub(size, Ordering::Relaxed);
                         match e {
-                            TrySendError::Full(_) => full.push((*sid, Overflow::Count)),
+                            TrySendError::Full(_) => full.push((*sid, first, Overflow::Count)),
                             TrySendError::Closed(_) => closed.push(*sid),
                         }
                     }
@@ -134,7 +158,7 @@ impl PushHub {
         }
         let overflowed = full
             .into_iter()
-            .filter_map(|(sid, why)| self.drop_slow(sid, event.event(), why))
+            .filter_map(|(sid, event, why)| self.drop_slow(sid, event, why))
             .collect();
         Ok(PublishOutcome {
             seq,
@@ -186,6 +210,11 @@ impl PushHub {
     /// does, publishers may skip rendering the masked variants.
     pub fn has_privacy_sessions(&self) -> bool {
         self.inner.registry.has_privacy_sessions()
+    }
+
+    /// How many sockets are logged in.
+    pub fn session_count(&self) -> usize {
+        self.inner.registry.lock().len()
     }
 
     /// The logged-in sockets.
@@ -286,7 +315,7 @@ impl PushHub {
 /// Which bound of a socket's queue a publication hit.
 #[derive(Debug, Clone, Copy)]
 enum Overflow {
-    /// `queue_capacity` events waiting.
+    /// `queue_capacity` deliveries (publication batches) waiting.
     Count,
     /// This many bytes waiting, plus the event, exceed `queue_max_bytes`.
     Bytes(usize),

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use socketioxide::{extract::SocketRef, socket::Sid};
 use tokio::sync::mpsc;
 
-use super::encoded::Encoded;
+use super::outbox::Delivery;
 use super::rooms::RoomSet;
 use super::user::{SocketUser, UaType};
 
@@ -21,7 +21,7 @@ pub(crate) struct Session {
     pub(crate) access_key_id: String,
     pub(crate) token: SecretString,
     pub(crate) rooms: RoomSet,
-    pub(crate) tx: mpsc::Sender<Arc<Encoded>>,
+    pub(crate) tx: mpsc::Sender<Delivery>,
     /// Bytes of the events in `tx` (added on queueing, taken off by the drain task).
     pub(crate) queued_bytes: Arc<AtomicUsize>,
 }

@@ -39,6 +39,10 @@ impl BroadcastSink for PushHub {
         let _ = self.publish(broadcast);
     }
 
+    fn send_all(&self, broadcasts: &[Broadcast]) {
+        let _ = self.publish_all(broadcasts);
+    }
+
     fn wants_masked(&self) -> bool {
         self.has_privacy_sessions()
     }
@@ -62,6 +66,12 @@ impl BroadcastSink for LateSink {
     fn send(&self, broadcast: &Broadcast) {
         if let Some(hub) = self.hub.get() {
             let _ = hub.publish(broadcast);
+        }
+    }
+
+    fn send_all(&self, broadcasts: &[Broadcast]) {
+        if let Some(hub) = self.hub.get() {
+            let _ = hub.publish_all(broadcasts);
         }
     }
 

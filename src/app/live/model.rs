@@ -106,8 +106,8 @@ impl LiveModel {
                 .collect();
             (all, ends, out)
         };
-        for b in &out {
-            self.sink.send(b);
+        if !out.is_empty() {
+            self.sink.send_all(&out);
         }
         if let Some(o) = &self.observer {
             let mut start = 0;

@@ -18,6 +18,13 @@ pub trait BroadcastSink: Send + Sync {
     /// Sends one broadcast; must not block.
     fn send(&self, broadcast: &Broadcast);
 
+    /// Sends broadcasts in order (one model batch); must not block.
+    fn send_all(&self, broadcasts: &[Broadcast]) {
+        for b in broadcasts {
+            self.send(b);
+        }
+    }
+
     /// Whether any recipient may need a masked variant right now. When false the publisher
     /// renders the clear payload only and withholds the masked ones
     /// ([`Broadcast::withhold_masked`]), so a privacy socket logging in meanwhile gets
