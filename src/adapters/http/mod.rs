@@ -8,6 +8,8 @@ pub mod error;
 pub mod filters;
 pub mod from_config;
 pub mod handlers;
+pub mod json_body;
+pub mod list_privacy;
 pub mod memory_switchboard;
 pub mod operations;
 pub mod request;
@@ -19,6 +21,8 @@ pub mod user_push;
 
 pub use auth_service::{AuthService, AuthSettings};
 pub use filters::{api, finish, routes, with_app};
+pub use json_body::JsonBody;
+pub use list_privacy::ListPrivacy;
 pub use memory_switchboard::MemorySwitchboard;
 pub use state::{ApiConfig, ClientCounters, Directory, HttpApp, HttpLimits, PhoneUrlRule};
 pub use switchboard_view::{ExtenState, SwitchboardView};

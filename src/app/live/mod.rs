@@ -3,11 +3,13 @@
 //! through which the HTTP, socket and operations adapters see it.
 
 pub mod link_stats;
+pub mod list_cache;
 pub mod load_retry;
 pub mod model;
 pub mod pbx_link;
 pub mod publisher;
 pub mod reload_notice;
+pub mod render_cache;
 
 pub use link_stats::LinkStats;
 pub use model::{ChangeObserver, LiveModel};

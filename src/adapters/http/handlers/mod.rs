@@ -8,7 +8,9 @@ pub mod user;
 
 use super::cors::{self, Backend};
 use super::error::ApiError;
+use super::json_body::JsonBody;
 use super::request::Ctx;
+use http::header::{HeaderValue, CONTENT_TYPE};
 use serde_json::Value;
 use std::convert::Infallible;
 use std::future::Future;
@@ -32,6 +34,14 @@ where
 /// 200 with a JSON body.
 pub fn json(v: &Value) -> Response {
     warp::reply::json(v).into_response()
+}
+
+/// 200 with a shared JSON body.
+pub fn json_body(body: &JsonBody) -> Response {
+    let mut r = Response::new(body.plain().clone().into());
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
 }
 
 /// A status with an empty body and no `Content-Type`.
