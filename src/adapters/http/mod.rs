@@ -7,6 +7,7 @@ pub mod cors;
 pub mod error;
 pub mod filters;
 pub mod from_config;
+pub mod gzip;
 pub mod handlers;
 pub mod json_body;
 pub mod list_privacy;

@@ -5,6 +5,7 @@ use super::user::caller;
 use super::{empty, json, json_body, respond};
 use crate::adapters::http::cors::Backend;
 use crate::adapters::http::error::ApiError;
+use crate::adapters::http::gzip::accepts_gzip;
 use crate::adapters::http::list_privacy::ListPrivacy;
 use crate::adapters::http::request::Ctx;
 use crate::domain::operations::forward::ForwardType;
@@ -24,7 +25,7 @@ fn privacy(ctx: &Ctx, level: crate::domain::policy::PrivacyLevel) -> Privacy {
     }
 }
 
-/// `GET /astproxy/extensions`: own extensions in clear.
+/// `GET /astproxy/extensions`: own extensions in clear; gzip when accepted.
 pub async fn extensions(ctx: Ctx) -> Result<Response, Infallible> {
     respond(&ctx, Backend::Astproxy, async {
         let dir = ctx.app.directory();
@@ -35,7 +36,7 @@ pub async fn extensions(ctx: Ctx) -> Result<Response, Infallible> {
             user.all_extensions().map(str::to_owned),
         );
         let body = ctx.app.view.extensions_body(&viewer);
-        Ok(json_body(&body))
+        Ok(json_body(&body, accepts_gzip(&ctx.headers)))
     })
     .await
 }

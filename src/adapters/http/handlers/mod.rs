@@ -10,7 +10,7 @@ use super::cors::{self, Backend};
 use super::error::ApiError;
 use super::json_body::JsonBody;
 use super::request::Ctx;
-use http::header::{HeaderValue, CONTENT_TYPE};
+use http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use serde_json::Value;
 use std::convert::Infallible;
 use std::future::Future;
@@ -36,11 +36,20 @@ pub fn json(v: &Value) -> Response {
     warp::reply::json(v).into_response()
 }
 
-/// 200 with a shared JSON body.
-pub fn json_body(body: &JsonBody) -> Response {
-    let mut r = Response::new(body.plain().clone().into());
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+/// 200 with a shared JSON body: gzip-compressed when `gzip` (the request accepts it) and
+/// the body is large enough, plain otherwise; `Vary: Accept-Encoding` whenever the body
+/// is large enough for the answer to depend on it.
+pub fn json_body(body: &JsonBody, gzip: bool) -> Response {
+    let compressed = if gzip { body.gzip() } else { None };
+    let mut r = Response::new(compressed.unwrap_or(body.plain()).clone().into());
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if body.compressible() {
+        h.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    if compressed.is_some() {
+        h.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     r
 }
 
