@@ -1,6 +1,6 @@
 //! REST side of the bench: the nonce login (auth.md: `POST /authentication/login` → 401 with
 //! `WWW-Authenticate: Digest <nonce>`, token = HMAC-SHA1), readiness wait, the own
-//! keep-alive load loop, and the `wrk` run.
+//! keep-alive load loop, and the `wrk` run, each plain or asking for gzip.
 
 use super::error::BenchError;
 use super::stats::{summarize, Summary};
@@ -11,6 +11,31 @@ use std::time::{Duration, Instant};
 
 /// The REST path measured.
 pub const EXTENSIONS_PATH: &str = "/astproxy/extensions";
+
+/// How the answers are asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// No `Accept-Encoding`: plain JSON.
+    Plain,
+    /// `Accept-Encoding: gzip` (as browsers and axios send it); the body is not
+    /// decompressed by the loop (that is the client's CPU, not the daemon's).
+    Gzip,
+}
+
+impl Encoding {
+    /// The `Accept-Encoding` value sent, if any.
+    pub fn accept(self) -> Option<&'static str> {
+        match self {
+            Encoding::Plain => None,
+            Encoding::Gzip => Some("gzip"),
+        }
+    }
+
+    /// The `Content-Encoding` expected back.
+    fn expected(self) -> Option<&'static str> {
+        self.accept()
+    }
+}
 
 fn http_err(e: impl std::fmt::Display) -> BenchError {
     BenchError::Http(e.to_string())
@@ -96,13 +121,13 @@ pub struct LoadResult {
     pub rps: f64,
     /// Latency of successful requests (µs).
     pub latency: Summary,
-    /// Non-200 answers and transport errors.
+    /// Non-200 answers, answers in another content coding than asked, transport errors.
     pub errors: u64,
-    /// Bytes of one answer body.
+    /// Bytes of one answer body (as sent: compressed with [`Encoding::Gzip`]).
     pub body_bytes: usize,
 }
 
-/// `connections` keep-alive loops of `GET path` for `duration`.
+/// `connections` keep-alive loops of `GET path` for `duration`, asking for `encoding`.
 ///
 /// # Errors
 /// [`BenchError::Http`] when no request succeeds.
@@ -110,6 +135,7 @@ pub async fn load(
     http: SocketAddr,
     auth: &str,
     path: &str,
+    encoding: Encoding,
     connections: usize,
     duration: Duration,
 ) -> Result<LoadResult, BenchError> {
@@ -126,19 +152,26 @@ pub async fn load(
             let (mut errors, mut body) = (0u64, 0usize);
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let r = c
-                    .get(url.as_str())
-                    .header("Authorization", auth.as_str())
-                    .send()
-                    .await;
-                match r {
-                    Ok(r) if r.status().is_success() => match r.bytes().await {
-                        Ok(b) => {
-                            body = b.len();
-                            lat.push(t.elapsed().as_micros() as u64);
+                let mut req = c.get(url.as_str()).header("Authorization", auth.as_str());
+                if let Some(ae) = encoding.accept() {
+                    req = req.header("Accept-Encoding", ae);
+                }
+                match req.send().await {
+                    Ok(r)
+                        if r.status().is_success()
+                            && r.headers()
+                                .get("content-encoding")
+                                .and_then(|v| v.to_str().ok())
+                                == encoding.expected() =>
+                    {
+                        match r.bytes().await {
+                            Ok(b) => {
+                                body = b.len();
+                                lat.push(t.elapsed().as_micros() as u64);
+                            }
+                            Err(_) => errors += 1,
                         }
-                        Err(_) => errors += 1,
-                    },
+                    }
                     _ => errors += 1,
                 }
             }
@@ -167,23 +200,29 @@ pub async fn load(
     })
 }
 
-/// The `wrk` command line measuring `path` with `auth`.
+/// The `wrk` command line measuring `path` with `auth`, asking for `encoding`.
 pub fn wrk_args(
     http: SocketAddr,
     auth: &str,
     path: &str,
+    encoding: Encoding,
     connections: usize,
     secs: u64,
 ) -> Vec<String> {
-    vec![
+    let mut args = vec![
         "-t2".into(),
         format!("-c{connections}"),
         format!("-d{secs}s"),
         "--latency".into(),
         "-H".into(),
         format!("Authorization: {auth}"),
-        format!("http://{http}{path}"),
-    ]
+    ];
+    if let Some(ae) = encoding.accept() {
+        args.push("-H".into());
+        args.push(format!("Accept-Encoding: {ae}"));
+    }
+    args.push(format!("http://{http}{path}"));
+    args
 }
 
 /// `Requests/sec` and the `99%` latency line of a `wrk --latency` report.
@@ -218,13 +257,10 @@ mod tests {
         let out = "Running 10s test @ http://127.0.0.1:1/astproxy/extensions\n  Latency Distribution\n     50%    2.10ms\n     99%   12.34ms\n  20000 requests in 10.00s, 1.00GB read\nRequests/sec:  21234.56\nTransfer/sec:    100.00MB\n";
         assert_eq!(parse_wrk(out), (Some(21234.56), Some("12.34ms".into())));
         assert_eq!(parse_wrk(""), (None, None));
-        let args = wrk_args(
-            "127.0.0.1:8179".parse().expect("addr"),
-            "u:t",
-            EXTENSIONS_PATH,
-            64,
-            10,
-        );
+        let addr = "127.0.0.1:8179".parse().expect("addr");
+        let args = wrk_args(addr, "u:t", EXTENSIONS_PATH, Encoding::Plain, 64, 10);
         assert_eq!(args.join(" "), "-t2 -c64 -d10s --latency -H Authorization: u:t http://127.0.0.1:8179/astproxy/extensions");
+        let args = wrk_args(addr, "u:t", EXTENSIONS_PATH, Encoding::Gzip, 64, 10);
+        assert_eq!(args.join(" "), "-t2 -c64 -d10s --latency -H Authorization: u:t -H Accept-Encoding: gzip http://127.0.0.1:8179/astproxy/extensions");
     }
 }

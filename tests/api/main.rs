@@ -3,6 +3,7 @@
 
 mod cors;
 mod fixture_config;
+mod gzip;
 mod helpers;
 #[path = "../support/log_capture.rs"]
 mod log_capture;

@@ -1,26 +1,33 @@
 //! The REST reads' view of the live model ([`SwitchboardView`] over the shared switchboard):
 //! JSON rendered by the model with the viewer's privacy level.
 
+use super::list_cache::ExtensionListCache;
 use super::model::LiveModel;
 use super::publisher::forwarding_of;
 use crate::adapters::http::switchboard_view::{ExtenState, SwitchboardView};
+use crate::adapters::http::{JsonBody, ListPrivacy};
 use crate::domain::operations::Effect;
 use crate::domain::policy::{Forwarding, Privacy, PrivacyLevel};
 use crate::domain::switchboard::{PrivacyView, Switchboard};
 use crate::ports::clock::Clock;
 use serde_json::{Map, Value};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// [`SwitchboardView`] over the [`LiveModel`].
 pub struct LiveHttpView {
     model: Arc<LiveModel>,
     clock: Arc<dyn Clock>,
+    lists: Mutex<ExtensionListCache>,
 }
 
 impl LiveHttpView {
     /// A view of `model`, timing durations with `clock`.
     pub fn new(model: Arc<LiveModel>, clock: Arc<dyn Clock>) -> Self {
-        Self { model, clock }
+        Self {
+            model,
+            clock,
+            lists: Mutex::new(ExtensionListCache::new()),
+        }
     }
 
     fn read<T>(&self, f: impl FnOnce(&Switchboard, i64) -> T) -> T {
@@ -29,8 +36,9 @@ impl LiveHttpView {
     }
 }
 
-fn view_of(p: &Privacy) -> PrivacyView {
-    match p.level {
+/// The switchboard's rendering variant for a privacy level.
+pub(super) fn view_of(level: PrivacyLevel) -> PrivacyView {
+    match level {
         PrivacyLevel::Clear => PrivacyView::Clear,
         PrivacyLevel::OutsideQueues => PrivacyView::NonQueue,
         PrivacyLevel::All => PrivacyView::All,
@@ -74,7 +82,16 @@ impl SwitchboardView for LiveHttpView {
     }
 
     fn extension_json(&self, exten: &str, privacy: &Privacy) -> Option<Value> {
-        self.read(|sb, now| sb.extension_json(exten, now, view_of(privacy)))
+        self.read(|sb, now| sb.extension_json(exten, now, view_of(privacy.level)))
+    }
+
+    fn extensions_body(&self, viewer: &ListPrivacy) -> Arc<JsonBody> {
+        self.read(|sb, now| {
+            self.lists
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .body(sb, now, viewer)
+        })
     }
 
     fn extension_state(&self, exten: &str) -> Option<ExtenState> {

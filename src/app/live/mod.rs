@@ -4,11 +4,13 @@
 
 pub mod coalesce;
 pub mod link_stats;
+pub mod list_cache;
 pub mod load_retry;
 pub mod model;
 pub mod pbx_link;
 pub mod publisher;
 pub mod reload_notice;
+pub mod render_cache;
 
 pub use link_stats::LinkStats;
 pub use model::{ChangeObserver, LiveModel};

@@ -12,6 +12,25 @@ fn known(n: &str) -> bool {
     !n.is_empty() && n != "<unknown>"
 }
 
+/// A conversation's `duration`: whole seconds from `start_ms` to `now_ms`, never negative.
+/// A uniqueid without a timestamp gives start 0: no epoch-long durations.
+pub fn duration_secs(start_ms: i64, now_ms: i64) -> i64 {
+    if start_ms > 0 {
+        (now_ms - start_ms).max(0) / 1000
+    } else {
+        0
+    }
+}
+
+/// The first instant after `now_ms` at which [`duration_secs`] of `start_ms` changes
+/// (`None` without a start: it stays 0).
+pub fn next_duration_tick(start_ms: i64, now_ms: i64) -> Option<i64> {
+    (start_ms > 0).then(|| {
+        let next = (duration_secs(start_ms, now_ms) + 1).saturating_mul(1000);
+        start_ms.saturating_add(next)
+    })
+}
+
 impl Switchboard {
     /// The channel paired with `c` (None if none).
     pub fn partner(&self, c: &Chan) -> Option<&Chan> {
@@ -124,6 +143,21 @@ impl Switchboard {
         self.ast.trunks.contains_key(e) || self.trunk_by_ctx.contains_key(e)
     }
 
+    /// The earliest instant after `now_ms` at which extension `e`'s JSON may change with
+    /// time alone (a conversation's `duration` gains a second); `None` when nothing in it
+    /// depends on time. A conversation starts with its own channel or its partner
+    /// ([`conversations_json`](Self::conversations_json)): both starts count, so the answer
+    /// may come early, never late.
+    pub fn extension_json_until(&self, e: &str, now_ms: i64) -> Option<i64> {
+        self.channels_of(e)
+            .iter()
+            .filter_map(|name| self.chans.get(name))
+            .flat_map(|c| [Some(c), self.partner(c)])
+            .flatten()
+            .filter_map(|c| next_duration_tick(c.start_ms(), now_ms))
+            .min()
+    }
+
     /// Conversations of an extension, keyed by id (§4).
     pub fn conversations_json(
         &self,
@@ -179,13 +213,7 @@ impl Switchboard {
             m.insert("linkedId".into(), c.info.linkedid.clone().into());
             m.insert("uniqueId".into(), c.info.uniqueid.clone().into());
             m.insert("chSource".into(), chj(src));
-            // A uniqueid without a timestamp gives start 0: no epoch-long durations.
-            let duration = if start > 0 {
-                (now_ms - start).max(0) / 1000
-            } else {
-                0
-            };
-            m.insert("duration".into(), duration.into());
+            m.insert("duration".into(), duration_secs(start, now_ms).into());
             m.insert("startTime".into(), start.into());
             m.insert("connected".into(), connected.into());
             m.insert(
@@ -246,13 +274,7 @@ impl Switchboard {
             m.insert("owner".into(), t.into());
             m.insert("chDest".into(), chj(dst));
             m.insert("chSource".into(), chj(src));
-            // A uniqueid without a timestamp gives start 0: no epoch-long durations.
-            let duration = if start > 0 {
-                (now_ms - start).max(0) / 1000
-            } else {
-                0
-            };
-            m.insert("duration".into(), duration.into());
+            m.insert("duration".into(), duration_secs(start, now_ms).into());
             m.insert(
                 "recording".into(),
                 self.recording
@@ -310,5 +332,29 @@ impl Switchboard {
             let (s, d, id) = self.sides(c);
             (id == conv_id).then_some((s, d))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_tick_on_the_start_instant_of_each_second() {
+        let start = 1_700_000_000_500;
+        assert_eq!(duration_secs(start, start - 5_000), 0);
+        assert_eq!(
+            next_duration_tick(start, start - 5_000),
+            Some(start + 1_000)
+        );
+        assert_eq!(duration_secs(start, start + 999), 0);
+        assert_eq!(next_duration_tick(start, start + 999), Some(start + 1_000));
+        assert_eq!(duration_secs(start, start + 1_000), 1);
+        assert_eq!(
+            next_duration_tick(start, start + 1_000),
+            Some(start + 2_000)
+        );
+        assert_eq!(duration_secs(0, start), 0);
+        assert_eq!(next_duration_tick(0, start), None);
     }
 }

@@ -16,6 +16,7 @@ pub mod fast_hash;
 pub mod parking;
 pub mod privacy;
 pub mod queue;
+pub mod render_rev;
 pub mod resync;
 pub mod trunk;
 
@@ -29,6 +30,8 @@ use fast_hash::{FastMap, FastSet};
 use parking::Parking;
 pub use privacy::PrivacyView;
 use queue::Queue;
+use render_rev::RenderRevs;
+pub use render_rev::RenderStamp;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use trunk::Trunk;
@@ -67,6 +70,8 @@ pub struct Switchboard {
     recording: FastMap<String, String>,
     seq: u64,
     shutdown_seen: bool,
+    /// What render caches compare (see `render_rev`).
+    revs: RenderRevs,
 }
 
 impl Switchboard {
@@ -109,9 +114,27 @@ impl Switchboard {
 
     /// Applies one event and returns what changed.
     pub fn apply(&mut self, event: PbxEvent, now_ms: i64) -> Vec<Change> {
+        let snapshot = matches!(event, PbxEvent::Snapshot(_));
         let mut out = Vec::new();
         self.apply_into(event, now_ms, &mut out);
+        self.revs.note(&out, snapshot);
         out
+    }
+
+    /// A number every mutation ([`apply`](Self::apply),
+    /// [`set_recording`](Self::set_recording)) increases: equal generations, same state.
+    pub fn generation(&self) -> u64 {
+        self.revs.generation()
+    }
+
+    /// What extension `e`'s JSON is rendered from (`None` for unknown extensions): while
+    /// the stamp stays equal, so does the JSON at any `now` before
+    /// [`extension_json_until`](Self::extension_json_until).
+    pub fn render_stamp(&self, e: &str) -> Option<RenderStamp> {
+        if !self.extens.contains_key(e) {
+            return None;
+        }
+        Some(self.revs.stamp(e, !self.channels_of(e).is_empty()))
     }
 
     /// The privacy string.
@@ -280,6 +303,7 @@ impl Switchboard {
                 push_owner_change(&mut out, o);
             }
         }
+        self.revs.note(&out, false);
         out
     }
 }

@@ -2,9 +2,11 @@
 //! masked per viewer.
 
 use super::user::caller;
-use super::{empty, json, respond};
+use super::{empty, json, json_body, respond};
 use crate::adapters::http::cors::Backend;
 use crate::adapters::http::error::ApiError;
+use crate::adapters::http::gzip::accepts_gzip;
+use crate::adapters::http::list_privacy::ListPrivacy;
 use crate::adapters::http::request::Ctx;
 use crate::domain::operations::forward::ForwardType;
 use crate::domain::policy::privacy::{extension_level, plain_level, queue_level};
@@ -23,23 +25,18 @@ fn privacy(ctx: &Ctx, level: crate::domain::policy::PrivacyLevel) -> Privacy {
     }
 }
 
-/// `GET /astproxy/extensions`: own extensions in clear.
+/// `GET /astproxy/extensions`: own extensions in clear; gzip when accepted.
 pub async fn extensions(ctx: Ctx) -> Result<Response, Infallible> {
     respond(&ctx, Backend::Astproxy, async {
         let dir = ctx.app.directory();
         let user = caller(&ctx, &dir)?;
         let perms = Permissions::of(&user.username, &dir.users, &dir.profiles);
-        let mut out = Map::new();
-        for e in ctx.app.view.extension_ids() {
-            let p = privacy(
-                &ctx,
-                extension_level(&perms, owns_extension(user, &e), true),
-            );
-            if let Some(v) = ctx.app.view.extension_json(&e, &p) {
-                out.insert(e, v);
-            }
-        }
-        Ok(json(&Value::Object(out)))
+        let viewer = ListPrivacy::new(
+            privacy(&ctx, extension_level(&perms, false, true)),
+            user.all_extensions().map(str::to_owned),
+        );
+        let body = ctx.app.view.extensions_body(&viewer);
+        Ok(json_body(&body, accepts_gzip(&ctx.headers)))
     })
     .await
 }
