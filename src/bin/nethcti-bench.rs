@@ -201,23 +201,31 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
                 })
                 .await?,
             );
-            rows.extend(
-                ingest::run(IngestArgs {
-                    rate: 0,
-                    calls: 1000,
-                    secs: 15,
-                    shape: shape(10, CallShape::REAL_NOISE),
-                })
-                .await?,
-            );
-            for clients in [1000, 10_000] {
+            // Both AMI mixes: a real Asterisk call (≈ 85 events) and call events only.
+            for noise in [CallShape::REAL_NOISE, 0] {
+                rows.extend(
+                    ingest::run(IngestArgs {
+                        rate: 0,
+                        calls: 1000,
+                        secs: 15,
+                        shape: shape(10, noise),
+                    })
+                    .await?,
+                );
+            }
+            for (clients, noise) in [
+                (1000, CallShape::REAL_NOISE),
+                (10_000, CallShape::REAL_NOISE),
+                (1000, 0),
+                (10_000, 0),
+            ] {
                 rows.extend(
                     fanout::run(FanoutArgs {
                         clients,
                         rate: 1000,
                         calls: 10,
                         secs: 20,
-                        shape: shape(20, CallShape::REAL_NOISE),
+                        shape: shape(20, noise),
                     })
                     .await?,
                 );
