@@ -3,92 +3,16 @@
 //! Unlike `support/daemon.rs` (used by the push tests), the settings come from the command
 //! line through `Cli` and `Settings::resolve`, exactly as the binary builds them.
 
-use clap::Parser;
 #[path = "support/daemon.rs"]
 mod daemon;
+#[path = "support/demo.rs"]
+mod demo;
 
-use nethcti_server::adapters::logging;
-use nethcti_server::app::run::{start, Running};
-use nethcti_server::app::{Cli, Settings};
+use demo::Demo;
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use tokio_util::sync::CancellationToken;
-
-struct Demo {
-    running: Running,
-    base: String,
-    http: reqwest::Client,
-    stop: CancellationToken,
-    _state: tempfile::TempDir,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-async fn demo() -> Demo {
-    let state = tempfile::tempdir().expect("tempdir");
-    let state_dir = state.path().display().to_string();
-    let cli = Cli::parse_from([
-        "nethcti-server",
-        "--demo",
-        "--demo-traffic",
-        "0",
-        "--http-addr",
-        "127.0.0.1:0",
-        "--ws-addr",
-        "127.0.0.1:0",
-        "--state-dir",
-        &state_dir,
-    ]);
-    let dir = cli
-        .config_dir
-        .clone()
-        .unwrap_or_else(|| std::path::PathBuf::from(nethcti_server::app::cli::DEMO_CONFIG_DIR));
-    let config = nethcti_server::adapters::config::load(&dir).expect("demo config");
-    let settings = Settings::resolve(&cli, &config);
-    let stop = CancellationToken::new();
-    let running = start(&settings, &config, &logging::discard(), &stop)
-        .await
-        .expect("daemon starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !running.ready.load(Ordering::SeqCst) {
-        assert!(Instant::now() < deadline, "PBX state not loaded in 10 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Demo {
-        base: format!("http://{}", running.http_addr),
-        running,
-        http: reqwest::Client::new(),
-        stop,
-        _state: state,
-    }
-}
 
 impl Demo {
-    /// Logs in as the spec describes and returns the `Authorization` header value.
-    async fn login(&self, user: &str, password: &str) -> String {
-        let resp = self
-            .http
-            .post(format!("{}/authentication/login", self.base))
-            .json(&json!({"username": user, "password": password}))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(resp.status(), 401);
-        let www = resp
-            .headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok())
-            .expect("WWW-Authenticate")
-            .to_owned();
-        let nonce = www.strip_prefix("Digest ").expect("Digest nonce");
-        format!("{user}:{}", daemon::token_of(user, password, nonce))
-    }
-
     async fn get(&self, auth: &str, path: &str) -> (u16, Value) {
         let resp = self
             .http
@@ -142,7 +66,7 @@ fn idle_exten(exten: &str, name: &str, username: &str, port: &str) -> Value {
 
 #[tokio::test]
 async fn demo_daemon_places_and_hangs_up_a_click_to_call_through_rest() {
-    let d = demo().await;
+    let d = demo::demo(None).await;
     let alice = d.login("alice", "alice").await;
 
     let (status, x) = d.get(&alice, "/astproxy/extension/203").await;
@@ -203,7 +127,7 @@ async fn demo_daemon_places_and_hangs_up_a_click_to_call_through_rest() {
 
 #[tokio::test]
 async fn demo_daemon_answers_operation_errors_with_json() {
-    let d = demo().await;
+    let d = demo::demo(None).await;
     let (status, body) = d
         .post(
             None,
@@ -274,7 +198,7 @@ fn queue_401() -> Value {
 
 #[tokio::test]
 async fn demo_daemon_reads_match_the_fixture_configuration() {
-    let d = demo().await;
+    let d = demo::demo(None).await;
     let alice = d.login("alice", "alice").await;
     let parkings: serde_json::Map<String, Value> = (701..=720)
         .map(|p| {

@@ -6,80 +6,42 @@
 
 #[path = "support/daemon.rs"]
 mod daemon;
+#[path = "support/demo.rs"]
+mod demo;
 
-use clap::Parser;
 use flate2::read::GzDecoder;
-use nethcti_server::adapters::logging;
-use nethcti_server::app::run::{start_with, Running, StartOptions};
-use nethcti_server::app::{Cli, Settings};
 use nethcti_server::domain::policy::privacy::extension_level;
 use nethcti_server::domain::policy::{owns_extension, Permissions, PrivacyLevel};
 use nethcti_server::domain::switchboard::PrivacyView;
 use nethcti_server::ports::clock::ManualClock;
 use serde_json::{json, Map, Value};
 use std::io::Read as _;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_util::sync::CancellationToken;
 
+/// The demo daemon on a manual clock.
 struct Demo {
-    running: Running,
+    daemon: demo::Demo,
     clock: Arc<ManualClock>,
-    base: String,
-    http: reqwest::Client,
-    stop: CancellationToken,
-    _state: tempfile::TempDir,
 }
 
-impl Drop for Demo {
-    fn drop(&mut self) {
-        self.stop.cancel();
+impl std::ops::Deref for Demo {
+    type Target = demo::Demo;
+
+    fn deref(&self) -> &demo::Demo {
+        &self.daemon
     }
 }
 
 async fn demo() -> Demo {
-    let state = tempfile::tempdir().expect("tempdir");
-    let state_dir = state.path().display().to_string();
-    let cli = Cli::parse_from([
-        "nethcti-server",
-        "--demo",
-        "--demo-traffic",
-        "0",
-        "--http-addr",
-        "127.0.0.1:0",
-        "--ws-addr",
-        "127.0.0.1:0",
-        "--state-dir",
-        &state_dir,
-    ]);
-    let dir = std::path::PathBuf::from(nethcti_server::app::cli::DEMO_CONFIG_DIR);
-    let config = nethcti_server::adapters::config::load(&dir).expect("demo config");
-    let settings = Settings::resolve(&cli, &config);
-    let stop = CancellationToken::new();
     let wall = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .expect("clock");
     let clock = Arc::new(ManualClock::new(wall));
-    let options = StartOptions {
-        clock: clock.clone(),
-    };
-    let running = start_with(&settings, &config, &logging::discard(), &stop, options)
-        .await
-        .expect("daemon starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !running.ready.load(Ordering::SeqCst) {
-        assert!(Instant::now() < deadline, "PBX state not loaded in 10 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     Demo {
-        base: format!("http://{}", running.http_addr),
-        running,
+        daemon: demo::demo(Some(clock.clone())).await,
         clock,
-        http: reqwest::Client::new(),
-        stop,
-        _state: state,
     }
 }
 
@@ -92,21 +54,7 @@ struct Answer {
 
 impl Demo {
     async fn login(&self, user: &str) -> String {
-        let resp = self
-            .http
-            .post(format!("{}/authentication/login", self.base))
-            .json(&json!({"username": user, "password": user}))
-            .send()
-            .await
-            .expect("login");
-        let www = resp
-            .headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok())
-            .expect("WWW-Authenticate")
-            .to_owned();
-        let nonce = www.strip_prefix("Digest ").expect("Digest nonce");
-        format!("{user}:{}", daemon::token_of(user, user, nonce))
+        self.daemon.login(user, user).await
     }
 
     async fn list(&self, auth: &str, accept_encoding: Option<&str>) -> Answer {

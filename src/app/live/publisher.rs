@@ -285,6 +285,12 @@ mod tests {
         (sb, users)
     }
 
+    /// Every broadcast of `change` with fresh presence memory, all variants rendered.
+    fn all_variants(change: &Change, sb: &Switchboard, users: &Users) -> Vec<Broadcast> {
+        let mut presence = PresenceMemory::default();
+        broadcasts_for(change, sb, users, &mut presence, 0, Render::AllVariants)
+    }
+
     #[test]
     fn hangup_goes_to_the_owner_only() {
         let (sb, users) = fixture();
@@ -294,14 +300,7 @@ mod tests {
             channel_exten: "201".into(),
             called_num: "202".into(),
         });
-        let out = broadcasts_for(
-            &change,
-            &sb,
-            &users,
-            &mut PresenceMemory::default(),
-            0,
-            Render::AllVariants,
-        );
+        let out = all_variants(&change, &sb, &users);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].event(), "extenHangup");
         assert_eq!(
@@ -324,14 +323,7 @@ mod tests {
             caller_has_conf: false,
             dest_uniqueid: "1700000000.2".into(),
         });
-        let out = broadcasts_for(
-            &change,
-            &sb,
-            &users,
-            &mut PresenceMemory::default(),
-            0,
-            Render::AllVariants,
-        );
+        let out = all_variants(&change, &sb, &users);
         let names: Vec<&str> = out.iter().map(|b| b.event()).collect();
         assert_eq!(names, vec!["extenRinging", "extenDialing"]);
         let alice = crate::adapters::push::Audience::Users(vec!["alice".into()]);
