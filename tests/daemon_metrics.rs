@@ -51,6 +51,23 @@ fn gauges(m: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
 }
 
 #[tokio::test]
+async fn metrics_is_public_and_get_only() {
+    let d = start_daemon(None).await;
+    let http = reqwest::Client::new();
+    let status = |r: reqwest::Response| r.status().as_u16();
+    // Public like /profiling/all: another method is a 405, not a 401.
+    let post = http.post(format!("{}/metrics", d.rest)).send().await;
+    let profiling = http.post(format!("{}/profiling/all", d.rest)).send().await;
+    assert_eq!(post.map(status).ok(), Some(405));
+    assert_eq!(profiling.map(status).ok(), Some(405));
+    // Unknown paths outside the public prefixes still answer 401 before 404.
+    let other = http.put(format!("{}/foo/bar", d.rest)).send().await;
+    assert_eq!(other.map(status).ok(), Some(401));
+    let near = http.get(format!("{}/metrics/x", d.rest)).send().await;
+    assert_eq!(near.map(status).ok(), Some(404));
+}
+
+#[tokio::test]
 async fn metrics_count_the_model_the_ami_events_and_the_sockets() {
     let d = start_daemon(None).await;
     let before = metrics(&d).await;

@@ -102,9 +102,10 @@ impl Metrics {
 pub fn route(
     metrics: Arc<Metrics>,
 ) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone {
-    warp::get()
-        .and(warp::path("metrics"))
+    // Path first: a method filter first would turn every unknown path into a 405.
+    warp::path("metrics")
         .and(warp::path::end())
+        .and(warp::get())
         .map(move || {
             let mut response = Response::new(metrics.render().into());
             if let Ok(v) = "text/plain; version=0.0.4".parse() {

@@ -8,7 +8,8 @@ use super::ipnet::AllowedNetworks;
 pub const MAX_AUTHORIZATION_LEN: usize = 1024;
 
 /// Prefixes served without any token (plain string prefixes on the raw URL, §4 row 2).
-pub const PUBLIC_PREFIXES: [&str; 3] = ["/authentication/login", "/static", "/profiling"];
+pub const PUBLIC_PREFIXES: [&str; 4] =
+    ["/authentication/login", "/static", "/profiling", "/metrics"];
 
 /// Path prefix of the unauthenticated call.
 pub const UNAUTHE_CALL_PREFIX: &str = "/astproxy/unauthe_call";
