@@ -158,6 +158,8 @@ fn internal_call_ringing_connected_hangup() {
             "ext 201",
             "ext 202",
             "ext 202",
+            // Newexten of 202's new channel: its caller / connected line now read 202 / 201.
+            "ext 202",
             "dialing 202 from 201",
             "ext 201",
             "ext 202",

@@ -6,32 +6,21 @@ use super::dial_links::Link;
 use super::extension::{device_state_status, split_forward};
 use super::parking::ParkedCaller;
 use super::queue::{member_id, QueueMember, WaitingCaller};
+use super::touch::InfoDelta;
 use super::trunk::registration_value;
-use super::{push_owner_ref, Owner, Switchboard};
+use super::{Owner, Switchboard};
 use crate::domain::change::{cause_name, Change, ConnectedInfo, DialingInfo, HangupInfo};
 use crate::domain::pbx_event::{ChannelInfo, ConfUserInfo, ForwardKind, PbxEvent, QueueMemberInfo};
 
 impl Switchboard {
-    /// Marks the owners of `name` and of its partner as changed.
-    fn touch(&self, name: &str, out: &mut Vec<Change>) {
-        let Some(c) = self.chans.get(name) else {
-            return;
-        };
-        if let Some(o) = &c.owner {
-            push_owner_ref(out, o);
-        }
-        if let Some(o) = self.partner(c).and_then(|p| p.owner.as_ref()) {
-            push_owner_ref(out, o);
-        }
-    }
-
-    fn upsert(&mut self, info: ChannelInfo) -> bool {
+    /// Stores a channel's latest facts (creating the channel when new); tells what changed.
+    fn upsert(&mut self, info: ChannelInfo) -> InfoDelta {
         if let Some(c) = self.chans.get_mut(info.channel.as_str()) {
-            let changed = c.info != info;
-            if changed {
+            let delta = InfoDelta::between(&c.info, &info);
+            if c.info != info {
                 c.info = info;
             }
-            return changed;
+            return delta;
         }
         let name = info.channel.clone();
         self.seq += 1;
@@ -53,7 +42,7 @@ impl Switchboard {
                 ..Chan::default()
             },
         );
-        true
+        InfoDelta::NEW
     }
 
     fn owner_key(&self, name: &str) -> Option<String> {
@@ -103,12 +92,11 @@ impl Switchboard {
     }
 
     /// State / caller id / connected line: pairing is unchanged, so the owners before and
-    /// after are the same — one touch when something actually changed.
+    /// after are the same — one touch when something they render actually changed.
     fn channel_event(&mut self, info: ChannelInfo, out: &mut Vec<Change>) {
         let name = NameBuf::new(&info.channel);
-        if self.upsert(info) {
-            self.touch(name.as_str(), out);
-        }
+        let delta = self.upsert(info);
+        self.touch_delta(name.as_str(), delta, out);
     }
 
     pub(super) fn apply_into(&mut self, ev: PbxEvent, now_ms: i64, out: &mut Vec<Change>) {
@@ -126,13 +114,16 @@ impl Switchboard {
                 let name = name.as_str();
                 let conf = application.eq_ignore_ascii_case("ConfBridge");
                 let was = self.chans.get(name).map(|c| c.in_conference);
-                self.upsert(info);
+                // A Newexten may carry new caller / connected-line facts: they count as
+                // much as the conference flag; the dialplan position alone does not.
+                let mut delta = self.upsert(info);
                 if was != Some(conf) {
                     if let Some(c) = self.chans.get_mut(name) {
                         c.in_conference = conf;
                     }
-                    self.touch(name, out);
+                    delta.rendered = true;
                 }
+                self.touch_delta(name, delta, out);
             }
             PbxEvent::ChannelRenamed { old, new } => self.rename(&old, &new, out),
             PbxEvent::DialBegin { caller, dest } => self.dial_begin(caller, dest, out),
@@ -171,7 +162,7 @@ impl Switchboard {
                     });
                     out.push(Change::QueueChanged(q.queue.clone()));
                 }
-                self.touch(&q.channel, out);
+                self.touch_facts(&q.channel, out);
             }
             PbxEvent::QueueCallerLeave { queue, channel } => {
                 if self.remove_waiting(&queue, &channel) {
@@ -277,7 +268,7 @@ impl Switchboard {
                 if let Some(c) = self.chans.get_mut(&u.channel) {
                     c.in_conference = false;
                 }
-                self.touch(&u.channel, out);
+                self.touch_facts(&u.channel, out);
             }
             PbxEvent::ConfEnd { conference } => {
                 let id = self.conf_id(&conference);
@@ -563,7 +554,7 @@ impl Switchboard {
         if let Some(c) = self.chans.get_mut(spyer) {
             if c.spy != on {
                 c.spy = on;
-                self.touch(spyer, out);
+                self.touch_facts(spyer, out);
             }
         }
     }
@@ -647,7 +638,7 @@ impl Switchboard {
         if let Some(c) = self.chans.get_mut(&u.channel) {
             if !c.in_conference {
                 c.in_conference = true;
-                self.touch(&u.channel, out);
+                self.touch_facts(&u.channel, out);
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod privacy;
 pub mod queue;
 pub mod render_rev;
 pub mod resync;
+mod touch;
 pub mod trunk;
 
 use crate::domain::change::Change;
