@@ -1,13 +1,10 @@
 //! The daemon under test as a child process: the bench binary re-executed as
 //! `nethcti-bench daemon <nethcti-server flags>`, on free loopback ports, logging to a
 //! file at `info`; killed when dropped. Its RSS is read from `/proc/<pid>/status`.
-//!
-//! [`WRAP_ENV`] runs the daemon under a profiler: `NETHCTI_BENCH_DAEMON_WRAP="heaptrack -o
-//! /tmp/ht"` starts `heaptrack -o /tmp/ht <bench binary> daemon ...` in its own process
-//! group, stopped with SIGTERM to the group so the profiler writes its data (the RSS
-//! figures are then the wrapper's, not the daemon's).
+//! [`wrap::WRAP_ENV`](super::wrap::WRAP_ENV) runs it under a profiler instead.
 
 use super::error::BenchError;
+use super::wrap::{self, launcher, WRAP_ENV};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -15,27 +12,12 @@ use std::process::{Child, Command, Stdio};
 /// First argument that makes the bench binary run the daemon.
 pub const DAEMON_ARG: &str = "daemon";
 
-/// Set to a command (words split at whitespace) to run the daemon under it.
-pub const WRAP_ENV: &str = "NETHCTI_BENCH_DAEMON_WRAP";
-
-/// The program and leading arguments that start the daemon binary `exe`: `exe` itself, or
-/// the words of `wrap` followed by `exe`.
-pub fn launcher(exe: PathBuf, wrap: Option<&str>) -> (PathBuf, Vec<std::ffi::OsString>) {
-    let mut words = wrap.unwrap_or_default().split_whitespace();
-    match words.next() {
-        Some(program) => {
-            let mut args: Vec<std::ffi::OsString> = words.map(Into::into).collect();
-            args.push(exe.into_os_string());
-            (PathBuf::from(program), args)
-        }
-        None => (exe, Vec::new()),
-    }
-}
-
 /// A running daemon child.
 pub struct Daemon {
     child: Child,
-    /// Started under [`WRAP_ENV`], in its own process group.
+    /// The bench binary, which the daemon runs.
+    exe: PathBuf,
+    /// Started under [`WRAP_ENV`], in its own process group (led by the wrapper).
     wrapped: bool,
     /// REST address.
     pub http: SocketAddr,
@@ -62,7 +44,7 @@ impl Daemon {
         let log_file = config_dir.join("nethcti.log");
         let exe = std::env::current_exe().map_err(|e| BenchError::io("locating myself", e))?;
         let wrap = std::env::var(WRAP_ENV).ok();
-        let (program, lead) = launcher(exe, wrap.as_deref());
+        let (program, lead) = launcher(exe.clone(), wrap.as_deref());
         let wrapped = !lead.is_empty();
         let mut command = Command::new(program);
         if wrapped {
@@ -86,6 +68,7 @@ impl Daemon {
             .map_err(|e| BenchError::io("spawning the daemon", e))?;
         Ok(Self {
             child,
+            exe,
             wrapped,
             http,
             ws,
@@ -93,9 +76,15 @@ impl Daemon {
         })
     }
 
-    /// The child's process id.
+    /// The daemon's process id (under a wrapper: the daemon's, else the wrapper's until
+    /// the daemon has started).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        let child = self.child.id();
+        if self.wrapped {
+            wrap::daemon_in_group(child, &self.exe).unwrap_or(child)
+        } else {
+            child
+        }
     }
 
     /// Resident set size in KiB (`VmRSS`).
@@ -135,17 +124,11 @@ impl Daemon {
 
 impl Drop for Daemon {
     fn drop(&mut self) {
-        let group = i32::try_from(self.pid())
-            .ok()
-            .and_then(rustix::process::Pid::from_raw);
-        match group {
-            // The wrapper and the daemon under it stop cleanly (the profiler's data intact).
-            Some(group) if self.wrapped => {
-                let _ = rustix::process::kill_process_group(group, rustix::process::Signal::TERM);
-            }
-            _ => {
-                let _ = self.child.kill();
-            }
+        if self.wrapped {
+            // The daemon stops cleanly and its profiler writes its data.
+            wrap::stop(self.child.id(), &self.exe);
+        } else {
+            let _ = self.child.kill();
         }
         let _ = self.child.wait();
     }
@@ -207,19 +190,5 @@ mod tests {
         let stat = "4242 (nethcti bench) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 9 0 100";
         assert_eq!(stat_cpu_secs(stat), Some(3.0));
         assert_eq!(stat_cpu_secs("garbage"), None);
-    }
-
-    #[test]
-    fn launcher_puts_the_wrapper_words_before_the_binary() {
-        let exe = PathBuf::from("/b/nethcti-bench");
-        assert_eq!(launcher(exe.clone(), None), (exe.clone(), vec![]));
-        assert_eq!(launcher(exe.clone(), Some("  ")), (exe.clone(), vec![]));
-        assert_eq!(
-            launcher(exe, Some("heaptrack -o /tmp/ht")),
-            (
-                PathBuf::from("heaptrack"),
-                vec!["-o".into(), "/tmp/ht".into(), "/b/nethcti-bench".into()]
-            )
-        );
     }
 }
