@@ -1,9 +1,8 @@
 //! Extension entity (domain.md §2): static data, registration, status, DND and forwards.
 
+use super::contacts::Contacts;
 use super::privacy::mask_num;
-use crate::domain::pbx_event::ContactInfo;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// A tracked PJSIP extension.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +36,7 @@ pub struct Extension {
     /// `cfuVm`.
     pub cfu_vm: String,
     /// Registered contacts by URI.
-    pub contacts: BTreeMap<String, ContactInfo>,
+    pub contacts: Contacts,
 }
 
 /// PJSIP endpoint `DeviceState` text → status (§2.2); `None` = rejected.
@@ -175,6 +174,7 @@ fn nonempty<'a>(p: Option<&'a str>, v: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::pbx_event::ContactInfo;
 
     #[test]
     fn status_mappings_and_forward_split() {

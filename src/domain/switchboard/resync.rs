@@ -3,6 +3,7 @@
 
 use super::channel::Chan;
 use super::conference::Conference;
+use super::contacts::Contacts;
 use super::extension::{device_state_status, endpoint_state_status, split_forward, Extension};
 use super::parking::{ParkedCaller, Parking};
 use super::queue::{member_id, Queue, QueueMember, WaitingCaller};
@@ -147,7 +148,7 @@ impl Switchboard {
                 cfb_vm,
                 cfu,
                 cfu_vm,
-                contacts: BTreeMap::new(),
+                contacts: Contacts::default(),
             };
             if let Some(st) = dev.get(ep.id.as_str()).and_then(|d| device_state_status(d)) {
                 e.status = st;
