@@ -1,8 +1,10 @@
 //! The daemon under test as a child process: the bench binary re-executed as
 //! `nethcti-bench daemon <nethcti-server flags>`, on free loopback ports, logging to a
 //! file at `info`; killed when dropped. Its RSS is read from `/proc/<pid>/status`.
+//! [`wrap::WRAP_ENV`](super::wrap::WRAP_ENV) runs it under a profiler instead.
 
 use super::error::BenchError;
+use super::wrap::{self, launcher, WRAP_ENV};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,6 +15,10 @@ pub const DAEMON_ARG: &str = "daemon";
 /// A running daemon child.
 pub struct Daemon {
     child: Child,
+    /// The bench binary, which the daemon runs.
+    exe: PathBuf,
+    /// Started under [`WRAP_ENV`], in its own process group (led by the wrapper).
+    wrapped: bool,
     /// REST address.
     pub http: SocketAddr,
     /// socket.io address.
@@ -37,7 +43,15 @@ impl Daemon {
         let ws = free_port()?;
         let log_file = config_dir.join("nethcti.log");
         let exe = std::env::current_exe().map_err(|e| BenchError::io("locating myself", e))?;
-        let child = Command::new(exe)
+        let wrap = std::env::var(WRAP_ENV).ok();
+        let (program, lead) = launcher(exe.clone(), wrap.as_deref());
+        let wrapped = !lead.is_empty();
+        let mut command = Command::new(program);
+        if wrapped {
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        }
+        let child = command
+            .args(lead)
             .arg(DAEMON_ARG)
             .arg("--config-dir")
             .arg(config_dir)
@@ -54,15 +68,23 @@ impl Daemon {
             .map_err(|e| BenchError::io("spawning the daemon", e))?;
         Ok(Self {
             child,
+            exe,
+            wrapped,
             http,
             ws,
             log_file,
         })
     }
 
-    /// The child's process id.
+    /// The daemon's process id (under a wrapper: the daemon's, else the wrapper's until
+    /// the daemon has started).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        let child = self.child.id();
+        if self.wrapped {
+            wrap::daemon_in_group(child, &self.exe).unwrap_or(child)
+        } else {
+            child
+        }
     }
 
     /// Resident set size in KiB (`VmRSS`).
@@ -102,7 +124,12 @@ impl Daemon {
 
 impl Drop for Daemon {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        if self.wrapped {
+            // The daemon stops cleanly and its profiler writes its data.
+            wrap::stop(self.child.id(), &self.exe);
+        } else {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }

@@ -17,5 +17,6 @@ pub mod scenario;
 pub mod sim;
 pub mod sio;
 pub mod stats;
+pub mod wrap;
 
 pub use error::BenchError;

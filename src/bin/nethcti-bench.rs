@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use nethcti_server::bench::daemon::DAEMON_ARG;
 use nethcti_server::bench::scenario::{
     fanout::{self, FanoutArgs},
+    idle::{self, IdleArgs},
     ingest::{self, IngestArgs},
     memory::{self, MemoryArgs},
     rest::{self, RestArgs},
@@ -66,6 +67,15 @@ enum Scenario {
         /// (≈ 88 AMI events per call), 0 = call events only (≈ 25 per call).
         #[arg(long, default_value_t = CallShape::REAL_NOISE)]
         noise: usize,
+    },
+    /// RSS with no socket, then with idle logged-in sockets (no PBX traffic).
+    Idle {
+        /// Connected clients (and generated users).
+        #[arg(long, default_value_t = 10_000)]
+        clients: usize,
+        /// Seconds the idle sockets are sampled (every 5 s).
+        #[arg(long, default_value_t = 30)]
+        secs: u64,
     },
     /// REST `GET /astproxy/extensions`, own loop and wrk.
     Rest {
@@ -148,6 +158,7 @@ async fn run(s: Scenario) -> Result<Vec<Row>, BenchError> {
             })
             .await?
         }
+        Scenario::Idle { clients, secs } => idle::run(IdleArgs { clients, secs }).await?,
         Scenario::Rest {
             extensions,
             connections,
@@ -253,6 +264,8 @@ fn shape(gap_ms: u64, noise: usize) -> CallShape {
 }
 
 /// The same allocator as `nethcti-server` (src/main.rs): the daemon child runs this binary.
+/// Not with the `system-alloc` feature (heap profiling: heaptrack sees malloc only).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

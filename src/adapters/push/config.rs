@@ -21,6 +21,10 @@ pub struct PushConfig {
     pub max_relay_bytes: usize,
     /// Capacity of each socket's Engine.IO packet channel (socketioxide's `max_buffer_size`).
     pub engine_queue_capacity: usize,
+    /// Initial capacity of each websocket's read buffer (tungstenite's, allocated per
+    /// socket at connect; it grows for a bigger frame, up to `max_payload`). Clients send
+    /// little (login, pongs, relayed messages), so 1 KiB instead of Engine.IO's 4 KiB.
+    pub ws_read_buffer_size: usize,
     /// Largest accepted incoming socket.io message, in bytes (socket.io's 1e6 default), on
     /// polling bodies and websocket messages and frames alike.
     pub max_payload: u64,
@@ -49,6 +53,7 @@ impl Default for PushConfig {
             queue_max_bytes: 16 << 20,
             max_relay_bytes: 64 << 10,
             engine_queue_capacity: 128,
+            ws_read_buffer_size: 1024,
             max_payload: 1_000_000,
             token_keepalive: Some(Duration::from_secs(30 * 60)),
             shutdown_grace: Duration::from_secs(5),

@@ -1,5 +1,7 @@
 //! socket.io namespace handlers: connect, `login`, `ping`, `message`, `takeOverAck`, disconnect, login timeout.
 
+use std::convert::Infallible;
+
 use serde_json::Value;
 use slog::{debug, info};
 use socketioxide::extract::{AckSender, SocketRef, TryData};
@@ -28,7 +30,7 @@ pub(crate) fn attach(io: &SocketIo, hub: PushHub) {
         let hub = hub.clone();
         async move {
             on_connect(hub, socket);
-            Ok::<(), std::convert::Infallible>(())
+            Ok::<(), Infallible>(())
         }
     };
     let connected = async |socket: SocketRef| {

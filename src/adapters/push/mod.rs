@@ -51,6 +51,7 @@ mod kill;
 mod limits;
 mod login;
 mod outbox;
+mod owned_head;
 mod registry;
 mod rooms;
 mod serve;

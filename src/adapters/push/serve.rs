@@ -22,6 +22,7 @@ use super::handlers::attach;
 use super::hub::PushHub;
 use super::kill::{KillSwitch, KillableIo};
 use super::limits::ServeLimits;
+use super::owned_head;
 use super::user::SocketAuthenticator;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -46,6 +47,7 @@ pub fn build<S: Clone>(
         .ws_max_message_size(ws_limit(config.max_payload))
         .ws_max_frame_size(ws_limit(config.max_payload))
         .max_buffer_size(config.engine_queue_capacity.max(1))
+        .ws_read_buffer_size(config.ws_read_buffer_size.max(1))
         .build_with_inner_svc(inner);
     let hub = PushHub::new(auth, config, log);
     attach(&io, hub.clone());
@@ -60,8 +62,9 @@ fn ws_limit(max_payload: u64) -> usize {
 /// Serves `svc` on `listener` (HTTP/1 with upgrades) until `shutdown` is cancelled.
 ///
 /// Each request carries the peer's [`SocketAddr`](std::net::SocketAddr) in its extensions (for the client IP)
-/// and the connection's [`KillSwitch`]. A connection that does not send a complete request
-/// head within `limits.header_read_timeout` is closed; past `limits.max_connections` open
+/// and the connection's [`KillSwitch`]; a socket.io request's head is copied out of the
+/// connection's read buffer first (`owned_head`), since Engine.IO keeps it for the
+/// socket's life. A connection that does not send a complete request head within `limits.header_read_timeout` is closed; past `limits.max_connections` open
 /// connections (shared by the listeners given clones of `limits`) new ones are closed at
 /// once. On shutdown it stops accepting, lets plain HTTP connections finish for
 /// `limits.grace`, then cuts whatever is left, websockets included.
@@ -121,6 +124,7 @@ pub async fn serve<S, B>(
         let switch = KillSwitch::new(hard.child_token());
         let io = TokioIo::new(KillableIo::new(stream, &switch));
         let tagged = svc.clone().map_request(move |mut req: Request<Incoming>| {
+            owned_head::detach(&mut req);
             req.extensions_mut().insert(switch.clone());
             req.extensions_mut().insert(peer);
             req

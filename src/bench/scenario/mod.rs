@@ -2,6 +2,7 @@
 //! directory, the simulator, the daemon child, REST tokens and socket.io clients.
 
 pub mod fanout;
+pub mod idle;
 pub mod ingest;
 pub mod memory;
 pub mod rest;

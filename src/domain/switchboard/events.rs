@@ -318,7 +318,7 @@ impl Switchboard {
                         e.contacts.remove(&ci.uri);
                     }
                     _ => {
-                        let entry = e.contacts.entry(ci.uri.clone()).or_default();
+                        let entry = e.contacts.entry_or_default(ci.uri.clone());
                         let ua = if ci.user_agent.is_empty() {
                             entry.user_agent.clone()
                         } else {

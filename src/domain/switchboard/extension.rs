@@ -1,9 +1,8 @@
 //! Extension entity (domain.md §2): static data, registration, status, DND and forwards.
 
+use super::contacts::Contacts;
 use super::privacy::mask_num;
-use crate::domain::pbx_event::ContactInfo;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// A tracked PJSIP extension.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +36,7 @@ pub struct Extension {
     /// `cfuVm`.
     pub cfu_vm: String,
     /// Registered contacts by URI.
-    pub contacts: BTreeMap<String, ContactInfo>,
+    pub contacts: Contacts,
 }
 
 /// PJSIP endpoint `DeviceState` text → status (§2.2); `None` = rejected.
@@ -124,7 +123,10 @@ impl Extension {
     /// Extension JSON with the given conversations (§2.3 key order).
     pub fn to_json(&self, conversations: Map<String, Value>, p_other: Option<&str>) -> Value {
         let (ip, port, ua) = self.contact_view();
-        let mut m = Map::new();
+        // Sized for every key: grown by doubling, the map reserved 32 slots for 19 keys
+        // (≈ 1.3 KB of each 3.3 KB render; 10,000 extensions × 3 privacy variants are
+        // rendered at once after a PBX load).
+        let mut m = Map::with_capacity(JSON_KEYS);
         m.insert("ip".into(), ip.into());
         m.insert(
             "cf".into(),
@@ -164,6 +166,9 @@ impl Extension {
     }
 }
 
+/// Keys of [`Extension::to_json`], `username` and `sipuseragent` included.
+const JSON_KEYS: usize = 19;
+
 fn nonempty<'a>(p: Option<&'a str>, v: &str) -> Option<&'a str> {
     if v.is_empty() {
         None
@@ -175,6 +180,7 @@ fn nonempty<'a>(p: Option<&'a str>, v: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::pbx_event::ContactInfo;
 
     #[test]
     fn status_mappings_and_forward_split() {
@@ -184,6 +190,18 @@ mod tests {
         assert_eq!(split_forward("vmu201"), (String::new(), "201".to_owned()));
         assert_eq!(split_forward("*201"), (String::new(), "201".to_owned()));
         assert_eq!(split_forward("333"), ("333".to_owned(), String::new()));
+    }
+
+    #[test]
+    fn json_keys_counts_every_key_of_a_full_extension() {
+        let mut e = Extension {
+            username: Some("alice".into()),
+            ..Extension::default()
+        };
+        e.contacts
+            .insert("sip:201@10.0.0.2".into(), ContactInfo::default());
+        let json = e.to_json(Map::new(), None);
+        assert_eq!(json.as_object().map(Map::len), Some(JSON_KEYS));
     }
 
     #[test]

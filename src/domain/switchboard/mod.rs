@@ -8,6 +8,7 @@
 
 pub mod channel;
 pub mod conference;
+pub mod contacts;
 pub mod conversation;
 mod dial_links;
 pub mod events;
