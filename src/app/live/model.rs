@@ -17,6 +17,9 @@ use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::Clock;
 use std::sync::{Arc, Mutex, PoisonError, RwLockWriteGuard};
 
+/// Most broadcasts rendered before they are handed to the sink.
+const SEND_CHUNK: usize = 256;
+
 /// Sees every batch of changes the model applied, after it was published (tests, metrics).
 pub trait ChangeObserver: Send + Sync {
     /// Called once per applied event or effect, with the changes it caused (maybe none).
@@ -100,10 +103,23 @@ impl LiveModel {
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
             let mut presence = self.presence.lock().unwrap_or_else(PoisonError::into_inner);
-            let out: Vec<_> = coalesce(&all)
-                .into_iter()
-                .flat_map(|c| broadcasts_for(c, &sb, &users, &mut presence, now, render))
-                .collect();
+            let mut out = Vec::new();
+            for change in coalesce(&all) {
+                out.extend(broadcasts_for(
+                    change,
+                    &sb,
+                    &users,
+                    &mut presence,
+                    now,
+                    render,
+                ));
+                // A huge batch (a PBX load: every extension) goes out in chunks instead of
+                // holding every rendered payload at once (the sink never blocks).
+                if out.len() >= SEND_CHUNK {
+                    self.sink.send_all(&out);
+                    out.clear();
+                }
+            }
             (all, ends, out)
         };
         if !out.is_empty() {
