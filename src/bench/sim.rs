@@ -1,13 +1,12 @@
 //! The simulated PBX of a bench run, in the bench process: endpoints from the generated
-//! users, optional flood, and a sampler of how many AMI events it has sent over time.
+//! users, optional flood with its call shape.
 
 use super::error::BenchError;
 use crate::adapters::config::Config;
 use crate::adapters::sim::{FloodConf, SimConfig, SimHandle, SimPbx};
 use slog::{o, Drain, Logger};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -95,66 +94,4 @@ impl CallShape {
     /// Dialplan noise of a real Asterisk call (≈ 88 AMI events per call in all, as in
     /// `fixtures/ami/b-internal-call-201-to-202.ami`).
     pub const REAL_NOISE: usize = 60;
-}
-
-/// `(time, events sent)` samples of a running simulator.
-#[derive(Clone, Default)]
-pub struct SentLog {
-    samples: Arc<Mutex<Vec<(Instant, u64)>>>,
-}
-
-impl SentLog {
-    /// Samples `sim.events_sent()` every `period` until `stop`.
-    pub fn spawn(sim: SimHandle, period: Duration, stop: CancellationToken) -> Self {
-        let log = Self::default();
-        let samples = log.samples.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(period);
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => return,
-                    _ = tick.tick() => samples
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push((Instant::now(), sim.events_sent())),
-                }
-            }
-        });
-        log
-    }
-
-    /// Events sent at or before `t` (the last sample not after it; 0 before the first).
-    pub fn sent_at(&self, t: Instant) -> u64 {
-        let s = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
-        sent_at(&s, t)
-    }
-}
-
-/// The count of the last sample taken at or before `t`.
-pub fn sent_at(samples: &[(Instant, u64)], t: Instant) -> u64 {
-    let i = samples.partition_point(|(at, _)| *at <= t);
-    if i == 0 {
-        0
-    } else {
-        samples[i - 1].1
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sent_at_picks_the_last_sample_not_after() {
-        let t0 = Instant::now();
-        let s = [
-            (t0, 10),
-            (t0 + Duration::from_millis(50), 20),
-            (t0 + Duration::from_millis(100), 35),
-        ];
-        assert_eq!(sent_at(&s, t0 + Duration::from_millis(60)), 20);
-        assert_eq!(sent_at(&s, t0 + Duration::from_millis(100)), 35);
-        assert_eq!(sent_at(&s, t0 + Duration::from_secs(9)), 35);
-        assert_eq!(sent_at(&s[1..], t0), 0);
-    }
 }

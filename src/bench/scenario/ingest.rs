@@ -8,7 +8,7 @@ use super::{wait, Rig, Row};
 use crate::adapters::sim::flood::unix_ns;
 use crate::bench::error::BenchError;
 use crate::bench::recorder::Recorder;
-use crate::bench::sim::{self, CallShape, SentLog};
+use crate::bench::sim::{self, CallShape};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -51,11 +51,9 @@ impl Anchor {
     }
 }
 
-/// `(events delivered, lag)` now: events sent up to the newest tag the client got, and
-/// its age.
-fn delivered(rec: &Recorder, log: &SentLog, anchor: &Anchor) -> (u64, Duration) {
-    let tag = anchor.instant(rec.newest_tag_ns());
-    (log.sent_at(tag), tag.elapsed())
+/// The age now of the newest caller tag the client got.
+fn client_lag(rec: &Recorder, anchor: &Anchor) -> Duration {
+    anchor.instant(rec.newest_tag_ns()).elapsed()
 }
 
 /// Runs the scenario and returns its rows.
@@ -74,7 +72,6 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
     let stop = CancellationToken::new();
     let clients = rig.clients(creds, &rec, &stop).await;
     let anchor = Anchor::now();
-    let log = SentLog::spawn(rig.sim.clone(), Duration::from_millis(10), stop.clone());
     rig.start_flood(sim::flood(users, a.calls, a.rate, a.shape));
     wait(Duration::from_secs(3)).await;
     let cpu0 = rig.daemon.cpu_secs().unwrap_or(0.0);
@@ -82,7 +79,7 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
     let sent0 = rig.sim.events_sent();
     let taken0 = rig.ami_events_received().await?;
     let backlog0 = sent0.saturating_sub(taken0);
-    let (_, lag0) = delivered(&rec, &log, &anchor);
+    let lag0 = client_lag(&rec, &anchor);
     let mut backlogs = Vec::new();
     for _ in 0..a.secs {
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -94,7 +91,7 @@ pub async fn run(a: IngestArgs) -> Result<Vec<Row>, BenchError> {
     let sent = rig.sim.events_sent() - sent0;
     let taken = rig.ami_events_received().await?.saturating_sub(taken0);
     let backlog1 = backlogs.last().copied().unwrap_or(backlog0);
-    let (_, lag1) = delivered(&rec, &log, &anchor);
+    let lag1 = client_lag(&rec, &anchor);
     let cpu = rig.daemon.cpu_secs().unwrap_or(0.0) - cpu0;
     let client_cut = rec.closed() > 0;
     stop.cancel();
