@@ -16,7 +16,7 @@ use nethcti_server::app::live::link_stats::LinkStats;
 use nethcti_server::app::live::pbx_link;
 use nethcti_server::app::live::{BroadcastSink, LiveModel};
 use nethcti_server::app::operations::SharedModel;
-use nethcti_server::domain::switchboard::{PrivacyView, Switchboard};
+use nethcti_server::domain::switchboard::PrivacyView;
 use nethcti_server::ports::clock::ManualClock;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -62,14 +62,7 @@ impl Drop for Stop {
 fn start_link(fake: &FakeAmi) -> Link {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
     let config = config::load(&dir).expect("fixture config");
-    let shared = SharedModel::new(
-        Switchboard::new(
-            &config.users,
-            &config.ast_objects,
-            &config.nethcti.privacy_numbers,
-        ),
-        config.users.clone(),
-    );
+    let shared = SharedModel::from_config(&config);
     let names = Arc::new(Names::default());
     let model = Arc::new(LiveModel::new(
         shared,

@@ -18,7 +18,6 @@ use crate::adapters::http::from_config;
 use crate::adapters::http::state::{ClientCounters, HttpApp, HttpLimits};
 use crate::adapters::push::{self, Broadcast, PushConfig, PushHub, ServeLimits};
 use crate::adapters::sim::server::{SimHandle, SimPbx};
-use crate::domain::switchboard::Switchboard;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::pbx::Pbx;
 use slog::{info, o, warn, Logger};
@@ -173,14 +172,7 @@ pub async fn start_with(
         log.new(o!("component" => "auth")),
     )?;
 
-    let shared = SharedModel::new(
-        Switchboard::new(
-            &config.users,
-            &config.ast_objects,
-            &config.nethcti.privacy_numbers,
-        ),
-        config.users.clone(),
-    );
+    let shared = SharedModel::from_config(config);
     let sink = Arc::new(LateSink::default());
     let model = Arc::new(LiveModel::new(shared, clock.clone(), sink.clone()));
     let ready = Arc::new(AtomicBool::new(false));

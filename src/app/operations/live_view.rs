@@ -32,6 +32,19 @@ impl SharedModel {
             users: Arc::new(RwLock::new(users)),
         }
     }
+
+    /// The empty switchboard of a loaded configuration (its users, queues, trunks and
+    /// privacy mask) and its users, as the daemon starts with them.
+    pub fn from_config(config: &crate::adapters::config::Config) -> Self {
+        Self::new(
+            Switchboard::new(
+                &config.users,
+                &config.ast_objects,
+                &config.nethcti.privacy_numbers,
+            ),
+            config.users.clone(),
+        )
+    }
 }
 
 impl ModelAccess for SharedModel {
