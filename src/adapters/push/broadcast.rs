@@ -91,6 +91,13 @@ impl Broadcast {
         self
     }
 
+    /// Adds each username of `owners` (none, or an extension's one owner) like
+    /// [`Broadcast::with_owner`].
+    pub fn with_owners<S: Into<String>>(mut self, owners: impl IntoIterator<Item = S>) -> Self {
+        self.owners.extend(owners.into_iter().map(Into::into));
+        self
+    }
+
     /// The socket.io event name.
     pub fn event(&self) -> &str {
         &self.event

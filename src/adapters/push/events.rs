@@ -73,23 +73,18 @@ impl Broadcast {
         masked_outside_queues: Value,
         owner: Option<&str>,
     ) -> Self {
-        let b = Self::new(EXTEN_UPDATE, Audience::LoggedIn, clear)
+        Self::new(EXTEN_UPDATE, Audience::LoggedIn, clear)
             .with_masked(masked)
-            .with_masked_outside_queues(masked_outside_queues);
-        match owner {
-            Some(owner) => b.with_owner(owner),
-            None => b,
-        }
+            .with_masked_outside_queues(masked_outside_queues)
+            .with_owners(owner)
     }
 
     /// `extenUpdate` with the clear payload only, built when no privacy socket is logged
     /// in: privacy recipients (but the owner) get nothing instead of a clear payload.
     pub fn exten_update_clear_only(clear: Value, owner: Option<&str>) -> Self {
-        let b = Self::new(EXTEN_UPDATE, Audience::LoggedIn, clear).withhold_masked();
-        match owner {
-            Some(owner) => b.with_owner(owner),
-            None => b,
-        }
+        Self::new(EXTEN_UPDATE, Audience::LoggedIn, clear)
+            .withhold_masked()
+            .with_owners(owner)
     }
 
     /// `extenHangup` `{cause, callerNum, channelExten, calledNum}` to the owner's sockets.
