@@ -34,16 +34,21 @@ async fn get_hello(addr: SocketAddr) -> Option<String> {
     (!reply.is_empty()).then_some(reply)
 }
 
-#[tokio::test]
-async fn partial_request_line_is_closed_after_the_header_timeout() {
-    let server = spawn_push(
+/// A push server whose connections get 200 ms to send a complete request head.
+async fn with_200ms_header_timeout() -> push_server::TestServer {
+    spawn_push(
         &[],
         PushConfig {
             header_read_timeout: Duration::from_millis(200),
             ..config()
         },
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn partial_request_line_is_closed_after_the_header_timeout() {
+    let server = with_200ms_header_timeout().await;
     let mut idle = TcpStream::connect(server.addr).await.expect("connect");
     idle.write_all(b"GET / HTTP/1.1\r\n").await.expect("write");
     // hyper closes it without an answer (the default 30 s would outlast DEADLINE).
@@ -55,14 +60,7 @@ async fn partial_request_line_is_closed_after_the_header_timeout() {
 
 #[tokio::test]
 async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
-    let server = spawn_push(
-        &[],
-        PushConfig {
-            header_read_timeout: Duration::from_millis(200),
-            ..config()
-        },
-    )
-    .await;
+    let server = with_200ms_header_timeout().await;
     let mut silent = TcpStream::connect(server.addr).await.expect("connect");
     assert_eq!(read_until_closed(&mut silent).await, "");
 }
