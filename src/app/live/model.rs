@@ -73,23 +73,22 @@ impl LiveModel {
     /// Applies PBX events in order under one lock, then publishes what the batch changed
     /// (each changed entity once, in its final state); returns every change, in order.
     pub fn apply_batch(&self, events: Vec<PbxEvent>) -> Vec<Change> {
-        let now = self.clock.now_ms();
-        self.mutate(|sb| events.into_iter().map(|e| sb.apply(e, now)).collect())
+        self.mutate(|sb, now| events.into_iter().map(|e| sb.apply(e, now)).collect())
     }
 
     /// Applies an operation effect (recording marks, AstDB writes), publishes, returns.
     pub fn apply_effect(&self, effect: &Effect) -> Vec<Change> {
-        let now = self.clock.now_ms();
-        self.mutate(|sb| vec![apply_effect(sb, effect, now)])
+        self.mutate(|sb, now| vec![apply_effect(sb, effect, now)])
     }
 
-    /// Runs `f` (one change list per applied event or effect) and publishes the result.
-    fn mutate(&self, f: impl FnOnce(&mut Switchboard) -> Vec<Vec<Change>>) -> Vec<Change> {
+    /// Runs `f` at one clock reading (one change list per applied event or effect) and
+    /// publishes the result, rendered at that same time.
+    fn mutate(&self, f: impl FnOnce(&mut Switchboard, i64) -> Vec<Vec<Change>>) -> Vec<Change> {
         let now = self.clock.now_ms();
         let render = Render::for_sink(self.sink.as_ref());
         let (all, ends, out) = {
             let mut sb = self.write();
-            let per_event = f(&mut sb);
+            let per_event = f(&mut sb, now);
             // One flat list, and where each event's changes end (for the observer).
             let mut ends = Vec::with_capacity(per_event.len());
             let mut all = Vec::with_capacity(per_event.iter().map(Vec::len).sum());
