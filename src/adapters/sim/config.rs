@@ -40,7 +40,7 @@ pub struct FloodConf {
     /// [`crate::adapters::sim::flood::tag_name`] of the wall-clock time (ns since the Unix
     /// epoch), so a client can tell how long the call's events took to reach it.
     pub tag_callers: bool,
-    /// Pause between a call's dial, answer and hang-up (zero: the three in one burst).
+    /// Pause between a call's dial, answer and hang-up (zero: the three back to back).
     /// With a pause each phase reaches the daemon as its own burst, as real calls do (the
     /// daemon renders each changed extension once per burst it receives).
     pub phase_gap: std::time::Duration,

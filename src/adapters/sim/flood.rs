@@ -107,6 +107,13 @@ fn answer_callee(st: &mut SimState, caller: &str) -> Result<(), FlowError> {
     }
 }
 
+/// Sleeps `gap` (nothing when zero: the phases then follow each other at once).
+async fn pause(gap: Duration) {
+    if !gap.is_zero() {
+        tokio::time::sleep(gap).await;
+    }
+}
+
 /// Runs the flood until the simulator stops.
 pub async fn run(h: SimHandle, fl: FloodConf) {
     let n = fl.extensions.max(2);
@@ -146,31 +153,22 @@ pub async fn run(h: SimHandle, fl: FloodConf) {
                         continue;
                     }
                 }
-                let gap = fl.phase_gap;
-                // The noise, split over the three phases (before the hang-up: after it the
-                // channel is gone).
+                // Three phases; with a gap each is its own burst. The noise is split over
+                // them (before the hang-up: after it the channel is gone).
                 let third = fl.noise_per_call / 3;
                 let last = fl.noise_per_call - 2 * third;
-                if gap.is_zero() {
-                    let _ = h.with(|st| {
-                        let caller = dial_tagged(st, &a, &b, tag)?;
-                        noise(st, &caller, third);
-                        answer_callee(st, &caller)?;
-                        noise(st, &caller, third + last);
-                        hangup::hangup(st, &caller, hangup::By::Phone)
-                    });
-                } else if let Ok(caller) = h.with(|st| {
+                if let Ok(caller) = h.with(|st| {
                     let caller = dial_tagged(st, &a, &b, tag)?;
                     noise(st, &caller, third);
                     Ok::<_, FlowError>(caller)
                 }) {
-                    tokio::time::sleep(gap).await;
+                    pause(fl.phase_gap).await;
                     let _ = h.with(|st| {
                         answer_callee(st, &caller)?;
                         noise(st, &caller, third);
                         Ok::<_, FlowError>(())
                     });
-                    tokio::time::sleep(gap).await;
+                    pause(fl.phase_gap).await;
                     let _ = h.with(|st| {
                         noise(st, &caller, last);
                         hangup::hangup(st, &caller, hangup::By::Phone)
